@@ -1,0 +1,1 @@
+"""dashboards: see README.md for its role in the pipeline."""

@@ -1,0 +1,33 @@
+"""The `pantau` command: one entry point, one module per subcommand."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+from rich.console import Console
+
+from pantau.cli import kafka_cmd
+from pantau.cli.migrate_cmd import migrate
+from pantau.cli.sql_cmd import sql
+from pantau.errors import PantauError
+
+app = typer.Typer(
+    name="pantau",
+    help="Pantau: performance monitoring for public service offices (Kafka -> Faust -> ClickHouse -> Grafana).",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.add_typer(kafka_cmd.app, name="kafka")
+app.command("migrate")(migrate)
+app.command("sql")(sql)
+
+
+def main() -> None:
+    """Run the CLI; a PantauError becomes a clear message on stderr and exit status 2."""
+    try:
+        app()
+    except PantauError as exc:
+        Console(stderr=True, soft_wrap=True).print(f"[bold red]error:[/] {exc}", highlight=False)
+        sys.exit(2)

@@ -1,0 +1,73 @@
+"""`pantau sql "QUERY"`: run one query on the configured ClickHouse and print the result."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from typing import Annotated, Any
+
+import orjson
+import typer
+from clickhouse_connect.driver.exceptions import ClickHouseError as DriverError
+from rich.console import Console
+from rich.table import Table
+
+from pantau.cli.options import ClickHouseUrlOption, build_settings
+from pantau.clickhouse import clickhouse_session, target_from_settings
+from pantau.errors import ClickHouseError
+
+
+class OutputFormat(StrEnum):
+    json = "json"
+    tsv = "tsv"
+    table = "table"
+
+
+def sql(
+    query: Annotated[str, typer.Argument(help='The SQL to run, e.g. "SELECT count() FROM pantau.tickets FINAL".')],
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="json (array of objects), tsv (with header) or table.")
+    ] = OutputFormat.table,
+    clickhouse_url: ClickHouseUrlOption = None,
+) -> None:
+    """Run a query on the configured ClickHouse (embedded or server) and print the rows."""
+    settings = build_settings(clickhouse_url=clickhouse_url)
+    target = target_from_settings(settings)
+    with clickhouse_session(target) as client:
+        try:
+            result = client.query(query)
+        except DriverError as exc:
+            message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise ClickHouseError(f"query failed on {target.describe()}: {message}") from None
+    write_rows(list(result.column_names), [list(row) for row in result.result_rows], output_format)
+
+
+def write_rows(columns: list[str], rows: list[list[Any]], output_format: OutputFormat) -> None:
+    """Print rows in the chosen format; json and tsv are for scripts, table is for people."""
+    if output_format is OutputFormat.json:
+        records = [dict(zip(columns, row, strict=True)) for row in rows]
+        sys.stdout.buffer.write(orjson.dumps(records, default=str, option=orjson.OPT_INDENT_2) + b"\n")
+    elif output_format is OutputFormat.tsv:
+        lines = ["\t".join(columns)] + ["\t".join(_tsv_cell(value) for value in row) for row in rows]
+        sys.stdout.write("\n".join(lines) + "\n")
+    else:
+        table = Table(*columns)
+        for row in rows:
+            table.add_row(*(_text(value) for value in row))
+        Console().print(table)
+        Console(stderr=True).print(f"{len(rows)} rows")
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return "NULL"
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="replace")
+    return str(value)
+
+
+def _tsv_cell(value: Any) -> str:
+    """ClickHouse's TSV escaping: backslash, tab and newline are escaped; NULL is \\N."""
+    if value is None:
+        return "\\N"
+    return _text(value).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")

@@ -1,0 +1,50 @@
+"""Why an event was refused: a reason code, the field at fault and a human-readable detail.
+
+Reason codes are a closed, documented set so dashboards can count dead letters by reason and a data
+team can tell an office's broken integration from a typo.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class ReasonCode(StrEnum):
+    """Every reason an event can be dead-lettered for."""
+
+    INVALID_JSON = "invalid_json"
+    NOT_AN_OBJECT = "not_an_object"
+    MISSING_FIELD = "missing_field"
+    WRONG_TYPE = "wrong_type"
+    INVALID_VALUE = "invalid_value"
+    INVALID_TIMESTAMP = "invalid_timestamp"
+    UNKNOWN_TYPE = "unknown_type"
+    UNSUPPORTED_VERSION = "unsupported_version"
+    UNKNOWN_OFFICE = "unknown_office"
+    UNKNOWN_SERVICE = "unknown_service"
+    SCORE_OUT_OF_RANGE = "score_out_of_range"
+    # Raised by producers and the gateway rather than by the validator itself.
+    OFFICE_NOT_AUTHORIZED = "office_not_authorized"
+    TOO_LARGE = "too_large"
+
+
+@dataclass(frozen=True, slots=True)
+class DeadLetterReason:
+    """A reason code plus the offending field (dotted path, None for the whole message)."""
+
+    code: ReasonCode
+    field: str | None
+    detail: str
+
+    def __str__(self) -> str:
+        where = f": {self.field}" if self.field else ""
+        return f"{self.code.value}{where} ({self.detail})" if self.detail else f"{self.code.value}{where}"
+
+
+@dataclass(frozen=True, slots=True)
+class DeadLetter:
+    """An event Pantau refused, kept with its raw text so nothing is silently dropped."""
+
+    raw: str
+    reason: DeadLetterReason

@@ -1,0 +1,142 @@
+"""The one entry point that turns raw input into a contract-v1 event or a dead letter.
+
+Everything that accepts events (replay, the gateway, the simulator's self-check, the stream worker)
+calls `EventValidator.validate`, so an event is judged the same way everywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Protocol
+
+import orjson
+from pydantic import TypeAdapter, ValidationError
+from pydantic_core import ErrorDetails
+
+from pantau.contract.dead_letters import DeadLetter, DeadLetterReason, ReasonCode
+from pantau.contract.models import EVENT_TYPES, ComplaintFiled, Event, SurveySubmitted, TicketIssued
+
+_EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)
+
+_WRONG_TYPE_ERRORS = frozenset(
+    {
+        "string_type",
+        "int_type",
+        "dict_type",
+        "model_type",
+        "bool_type",
+        "float_type",
+        "list_type",
+        "int_from_float",
+        "datetime_type",
+    }
+)
+
+
+class KnownCodes(Protocol):
+    """What validation needs from the catalog: which offices and services exist."""
+
+    def has_office(self, office_id: str) -> bool: ...
+
+    def has_service(self, service_code: str) -> bool: ...
+
+
+class EventValidator:
+    """Validates raw events against contract v1 and, when given, the catalog's offices and services."""
+
+    def __init__(self, catalog: KnownCodes | None) -> None:
+        self._catalog = catalog
+
+    def validate(self, raw: bytes | str | Mapping[str, Any]) -> Event | DeadLetter:
+        """Return the typed event, or a `DeadLetter` whose reason names the offending field.
+
+        Never raises on bad input: bad data is an expected outcome, not an exception.
+        """
+        raw_text = _raw_text(raw)
+        try:
+            if isinstance(raw, Mapping):
+                event = _EVENT_ADAPTER.validate_python(dict(raw))
+            else:
+                event = _EVENT_ADAPTER.validate_json(raw)
+        except ValidationError as exc:
+            return DeadLetter(raw=raw_text, reason=_reason_from(exc.errors(include_url=False)))
+        reason = self._catalog_reason(event)
+        if reason is not None:
+            return DeadLetter(raw=raw_text, reason=reason)
+        return event
+
+    def _catalog_reason(self, event: Event) -> DeadLetterReason | None:
+        if self._catalog is None:
+            return None
+        if not self._catalog.has_office(event.office_id):
+            return DeadLetterReason(
+                ReasonCode.UNKNOWN_OFFICE, "office_id", f"{event.office_id!r} is not in the catalog"
+            )
+        service_code = _service_code_of(event)
+        if service_code is not None and not self._catalog.has_service(service_code):
+            return DeadLetterReason(
+                ReasonCode.UNKNOWN_SERVICE, "service_code", f"{service_code!r} is not in the catalog"
+            )
+        return None
+
+
+def _service_code_of(event: Event) -> str | None:
+    if isinstance(event, TicketIssued | SurveySubmitted | ComplaintFiled):
+        return event.service_code
+    return None
+
+
+def _raw_text(raw: bytes | str | Mapping[str, Any]) -> str:
+    if isinstance(raw, str):
+        return raw
+    if isinstance(raw, bytes | bytearray):
+        return bytes(raw).decode("utf-8", errors="replace")
+    try:
+        return orjson.dumps(dict(raw), default=str).decode()
+    except TypeError:
+        return repr(raw)
+
+
+def _reason_from(errors: list[ErrorDetails]) -> DeadLetterReason:
+    """Map pydantic's first error to a contract reason; the first is the most basic problem."""
+    error = errors[0]
+    kind = error["type"]
+    loc = [str(part) for part in error["loc"]]
+    if loc and loc[0] in EVENT_TYPES:  # the discriminated union prefixes the event type
+        loc = loc[1:]
+    field = ".".join(loc) or None
+    message = error["msg"]
+
+    if kind == "json_invalid":
+        return DeadLetterReason(ReasonCode.INVALID_JSON, None, message)
+    if kind in {"model_attributes_type", "model_type", "dict_type"} and field is None:
+        return DeadLetterReason(ReasonCode.NOT_AN_OBJECT, None, "an event must be a JSON object")
+    if kind == "union_tag_not_found":
+        return DeadLetterReason(ReasonCode.MISSING_FIELD, "type", "field required")
+    if kind == "union_tag_invalid":
+        return DeadLetterReason(ReasonCode.UNKNOWN_TYPE, "type", f"not a v1 event type: {_ctx(error, 'tag')!r}")
+    if kind == "missing":
+        return DeadLetterReason(ReasonCode.MISSING_FIELD, field, "field required")
+    if field == "v" and kind not in _WRONG_TYPE_ERRORS:
+        return DeadLetterReason(ReasonCode.UNSUPPORTED_VERSION, "v", f"expected 1, got {error.get('input')!r}")
+    if field is not None and field.startswith("scores.") and kind in {"greater_than_equal", "less_than_equal"}:
+        return DeadLetterReason(ReasonCode.SCORE_OUT_OF_RANGE, field, f"{error.get('input')!r} is not 1-4")
+    if field == "occurred_at":
+        return DeadLetterReason(ReasonCode.INVALID_TIMESTAMP, field, _strip_prefix(message))
+    if kind in _WRONG_TYPE_ERRORS:
+        return DeadLetterReason(ReasonCode.WRONG_TYPE, field, message)
+    if kind == "extra_forbidden":
+        return DeadLetterReason(ReasonCode.INVALID_VALUE, field, "unexpected field")
+    return DeadLetterReason(ReasonCode.INVALID_VALUE, field, message)
+
+
+def _ctx(error: ErrorDetails, key: str) -> object:
+    context = error.get("ctx") or {}
+    return context.get(key)
+
+
+def _strip_prefix(message: str) -> str:
+    for prefix in ("Value error, ", "Type error, "):
+        if message.startswith(prefix):
+            return message[len(prefix) :]
+    return message

@@ -1,0 +1,61 @@
+"""Talking to a running cluster: is it reachable, and do Pantau's topics exist."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterable
+
+from kafka import KafkaAdminClient
+from kafka.errors import KafkaError
+
+from pantau.errors import KafkaUnavailableError
+
+
+def port_open(host: str, port: int, timeout_s: float = 0.5) -> bool:
+    """True when something accepts TCP connections at host:port."""
+    try:
+        with socket.create_connection((host, port), timeout=timeout_s):
+            return True
+    except OSError:
+        return False
+
+
+def admin_client(bootstrap: str, timeout_ms: int = 10_000) -> KafkaAdminClient:
+    """An admin client, or KafkaUnavailableError naming the address when no broker answers."""
+    try:
+        return KafkaAdminClient(
+            bootstrap_servers=bootstrap,
+            client_id="pantau-admin",
+            request_timeout_ms=timeout_ms,
+        )
+    except KafkaError as exc:
+        raise KafkaUnavailableError(
+            f"No Kafka broker answers at {bootstrap} ({type(exc).__name__}). Start one with "
+            "`pantau kafka up`, or set KAFKA_BOOTSTRAP to a reachable cluster."
+        ) from None
+
+
+def list_topics(bootstrap: str) -> list[str]:
+    """Topic names on the cluster (internal topics included)."""
+    admin = admin_client(bootstrap)
+    try:
+        return sorted(admin.list_topics())
+    finally:
+        admin.close()
+
+
+def ensure_topics(bootstrap: str, names: Iterable[str], partitions: int, replication_factor: int = 1) -> list[str]:
+    """Create the topics that do not exist yet; returns the names created. Existing ones are left as they are."""
+    admin = admin_client(bootstrap)
+    try:
+        existing = set(admin.list_topics())
+        missing = [name for name in names if name not in existing]
+        if missing:
+            admin.create_topics(
+                {name: {"num_partitions": partitions, "replication_factor": replication_factor} for name in missing},
+                timeout_ms=30_000,
+                wait_for_metadata=True,
+            )
+        return missing
+    finally:
+        admin.close()

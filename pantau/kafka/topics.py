@@ -1,0 +1,47 @@
+"""Pantau's Kafka topics: one registry, so the launcher, producers, streams and sink agree on names."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class TopicSpec:
+    """A topic's role-based suffix and whether it is compacted (latest value per key is enough)."""
+
+    suffix: str
+    description: str
+    compacted: bool = False
+
+    def name(self, prefix: str) -> str:
+        return f"{prefix}.{self.suffix}"
+
+
+EVENTS = TopicSpec("events", "valid contract-v1 events, keyed by office_id")
+DEAD_LETTERS = TopicSpec("dead-letters", "refused input with its reason and raw payload")
+TICKETS = TopicSpec("tickets", "one fact per ended ticket")
+COMPLAINTS = TopicSpec("complaints", "complaint facts, pseudonymized and redacted")
+SURVEYS = TopicSpec("surveys", "survey facts")
+WINDOW_METRICS = TopicSpec("window-metrics", "5-minute and hourly metrics per office and service")
+SLA_BREACHES = TopicSpec("sla-breaches", "live and completed waiting-time breaches")
+IKM = TopicSpec("ikm", "IKM per office and period")
+SIGNALS = TopicSpec("signals", "fairness, punctuality and compliance signals")
+ALERTS = TopicSpec("alerts", "alert transitions")
+
+ALL_TOPICS: tuple[TopicSpec, ...] = (
+    EVENTS,
+    DEAD_LETTERS,
+    TICKETS,
+    COMPLAINTS,
+    SURVEYS,
+    WINDOW_METRICS,
+    SLA_BREACHES,
+    IKM,
+    SIGNALS,
+    ALERTS,
+)
+
+
+def topic_names(prefix: str) -> list[str]:
+    """Every Pantau topic name under a prefix."""
+    return [spec.name(prefix) for spec in ALL_TOPICS]

@@ -1,0 +1,53 @@
+"""Pantau's configuration: one typed object, read from flags, then `PANTAU_*` environment, then defaults.
+
+Build it in `main()` (or a test) with `PantauSettings()`; nothing reads settings at import time.
+Secrets (the ClickHouse URL may carry a password) are `SecretStr`, so they never appear in logs or
+reprs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_CLICKHOUSE_URL = "chdb://./.pantau/clickhouse"
+LOCAL_KAFKA_HOST = "localhost"
+
+
+class PantauSettings(BaseSettings):
+    """Every setting of Pantau; each field's env name is `PANTAU_<FIELD>` unless noted."""
+
+    model_config = SettingsConfigDict(env_prefix="PANTAU_", extra="ignore", populate_by_name=True)
+
+    kafka_bootstrap: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("PANTAU_KAFKA_BOOTSTRAP", "KAFKA_BOOTSTRAP", "kafka_bootstrap"),
+        description="Use this Kafka cluster and start nothing (env PANTAU_KAFKA_BOOTSTRAP or KAFKA_BOOTSTRAP).",
+    )
+    kafka_port: int = Field(default=9092, description="Port of the local broker started on demand.")
+    kafka_controller_port: int = Field(default=9093, description="KRaft controller port of the local broker.")
+    kafka_partitions: int = Field(default=6, ge=1, description="Partitions of each Pantau topic.")
+    kafka_home: Path = Field(
+        default=Path(".pantau/kafka"), description="Where the local broker keeps its jars, data and logs."
+    )
+    kafka_heap: str = Field(default="768m", description="Maximum Java heap of the local broker.")
+    kafka_start_timeout_s: float = Field(default=120.0, gt=0)
+    topic_prefix: str = Field(default="pantau", description="Prefix of every Pantau topic name.")
+
+    clickhouse_url: SecretStr = Field(
+        default=SecretStr(DEFAULT_CLICKHOUSE_URL),
+        description="chdb://PATH (embedded) or http(s)://user:pass@host:port/db (server).",
+    )
+    catalog: Path | None = Field(default=None, description="Service catalog YAML; the shipped one if unset.")
+
+    @property
+    def uses_external_kafka(self) -> bool:
+        """True when a cluster was configured, so Pantau must not start a local broker."""
+        return bool(self.kafka_bootstrap)
+
+    @property
+    def bootstrap_servers(self) -> str:
+        """The address clients connect to: the configured cluster or the local broker."""
+        return self.kafka_bootstrap or f"{LOCAL_KAFKA_HOST}:{self.kafka_port}"

@@ -1,0 +1,1 @@
+"""producers: see README.md for its role in the pipeline."""

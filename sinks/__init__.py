@@ -1,0 +1,1 @@
+"""sinks: see README.md for its role in the pipeline."""

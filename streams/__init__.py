@@ -1,0 +1,1 @@
+"""streams: see README.md for its role in the pipeline."""

@@ -1,0 +1,58 @@
+"""Round-trips through the real broker started by Pantau's launcher."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pytest
+from kafka import KafkaConsumer, KafkaProducer
+
+from pantau.kafka.admin import ensure_topics, list_topics
+from pantau.kafka.topics import topic_names
+
+pytestmark = pytest.mark.integration
+
+
+def test_keyed_messages_round_trip_in_order_per_key(kafka_bootstrap: str, topic_name: str) -> None:
+    ensure_topics(kafka_bootstrap, [topic_name], partitions=6)
+    producer = KafkaProducer(bootstrap_servers=kafka_bootstrap, acks="all", enable_idempotence=True)
+    offices = [f"OFFICE-{n}" for n in range(5)]
+    sent = [(office, f"{office}:{seq}".encode()) for seq in range(40) for office in offices]
+    for office, value in sent:
+        producer.send(topic_name, key=office.encode(), value=value)
+    producer.flush()
+    producer.close()
+
+    consumer = KafkaConsumer(
+        topic_name,
+        bootstrap_servers=kafka_bootstrap,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+        consumer_timeout_ms=10_000,
+        group_id=None,
+    )
+    received: dict[str, list[bytes]] = defaultdict(list)
+    partitions_of: dict[str, set[int]] = defaultdict(set)
+    for message in consumer:
+        received[message.key.decode()].append(message.value)
+        partitions_of[message.key.decode()].add(message.partition)
+        if sum(len(values) for values in received.values()) == len(sent):
+            break
+    consumer.close()
+
+    for office in offices:
+        assert received[office] == [value for key, value in sent if key == office]
+        assert len(partitions_of[office]) == 1, "one office's events must stay on one partition"
+
+
+def test_pantau_topics_are_created_with_the_configured_partitions(kafka_bootstrap: str) -> None:
+    prefix = "roundtrip-test"
+    created = ensure_topics(kafka_bootstrap, topic_names(prefix), partitions=6)
+    assert sorted(created) == sorted(topic_names(prefix))
+    assert ensure_topics(kafka_bootstrap, topic_names(prefix), partitions=6) == []
+    assert set(topic_names(prefix)) <= set(list_topics(kafka_bootstrap))
+    consumer = KafkaConsumer(bootstrap_servers=kafka_bootstrap)
+    try:
+        assert consumer.partitions_for_topic(f"{prefix}.events") == set(range(6))
+    finally:
+        consumer.close()
