@@ -36,3 +36,7 @@ class EmbeddedStoreBusyError(ClickHouseError):
 
 class MigrationError(ClickHouseError):
     """A schema migration failed or an applied migration file was changed afterwards."""
+
+
+class DeliveryError(PantauError):
+    """Kafka did not acknowledge some events after the producer's own retries; they were not delivered."""

@@ -34,7 +34,15 @@ class PantauSettings(BaseSettings):
     )
     kafka_heap: str = Field(default="768m", description="Maximum Java heap of the local broker.")
     kafka_start_timeout_s: float = Field(default=120.0, gt=0)
+    kafka_connect_timeout_s: float = Field(
+        default=10.0, gt=0, description="How long clients try to reach the cluster before giving up."
+    )
     topic_prefix: str = Field(default="pantau", description="Prefix of every Pantau topic name.")
+    kafka_security_protocol: str = Field(default="PLAINTEXT", description="PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL.")
+    kafka_sasl_mechanism: str | None = Field(default=None, description="PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512.")
+    kafka_sasl_username: str | None = None
+    kafka_sasl_password: SecretStr | None = None
+    kafka_ssl_cafile: Path | None = Field(default=None, description="CA bundle to verify the brokers with.")
 
     clickhouse_url: SecretStr = Field(
         default=SecretStr(DEFAULT_CLICKHOUSE_URL),

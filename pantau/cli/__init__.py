@@ -9,6 +9,7 @@ from rich.console import Console
 
 from pantau.cli import kafka_cmd
 from pantau.cli.migrate_cmd import migrate
+from pantau.cli.replay_cmd import replay
 from pantau.cli.sql_cmd import sql
 from pantau.errors import PantauError
 
@@ -22,6 +23,7 @@ app = typer.Typer(
 app.add_typer(kafka_cmd.app, name="kafka")
 app.command("migrate")(migrate)
 app.command("sql")(sql)
+app.command("replay")(replay)
 
 
 def main() -> None:

@@ -1,6 +1,6 @@
 """Event contract v1: typed events and the one validation entry point."""
 
-from pantau.contract.dead_letters import DeadLetter, DeadLetterReason, ReasonCode
+from pantau.contract.dead_letters import DeadLetter, DeadLetterReason, ReasonCode, dead_letter_message
 from pantau.contract.models import (
     ComplaintFiled,
     ComplaintResolved,
@@ -37,4 +37,5 @@ __all__ = [
     "TicketAbandoned",
     "TicketCalled",
     "TicketIssued",
+    "dead_letter_message",
 ]

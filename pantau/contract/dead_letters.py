@@ -7,7 +7,10 @@ team can tell an office's broken integration from a typo.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from enum import StrEnum
+
+import orjson
 
 
 class ReasonCode(StrEnum):
@@ -48,3 +51,35 @@ class DeadLetter:
 
     raw: str
     reason: DeadLetterReason
+
+
+def dead_letter_message(
+    dead_letter: DeadLetter, source: str, position: str, received_at: datetime, office_id: str = ""
+) -> bytes:
+    """The JSON value Pantau writes to the dead-letter topic (the sink lands it in `dead_letters`).
+
+    (source, position) identify where the input came from, e.g. ("file:day.jsonl", "17") or
+    ("gateway:MPP-JKT-01", "<request id>/3"), so a replayed dead letter replaces itself instead of doubling.
+    """
+    return orjson.dumps(
+        {
+            "source": source,
+            "position": position,
+            "raw": dead_letter.raw,
+            "reason": str(dead_letter.reason),
+            "reason_code": dead_letter.reason.code.value,
+            "field": dead_letter.reason.field,
+            "office_id": office_id or office_id_hint(dead_letter.raw),
+            "received_at": received_at.astimezone(UTC).isoformat(timespec="milliseconds"),
+        }
+    )
+
+
+def office_id_hint(raw: str) -> str:
+    """The office_id of a refused event if it can still be read, so dead letters can be counted per office."""
+    try:
+        document = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return ""
+    office = document.get("office_id") if isinstance(document, dict) else None
+    return office[:128] if isinstance(office, str) else ""

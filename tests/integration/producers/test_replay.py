@@ -1,0 +1,140 @@
+"""Replay through the real broker: valid events arrive keyed by office, bad lines are dead letters."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import orjson
+import pytest
+from kafka import KafkaConsumer
+
+from pantau.catalog import load_catalog
+from pantau.contract import EventValidator
+from pantau.kafka import topics
+from pantau.kafka.admin import ensure_topics
+from pantau.kafka.topics import topic_names
+from pantau.settings import PantauSettings
+from producers.publisher import EventPublisher, create_producer
+from producers.replay import replay_file
+
+pytestmark = pytest.mark.integration
+
+
+def event(n: int, office: str = "MPP-JKT-01", **extra: object) -> dict[str, object]:
+    return {
+        "event_id": f"ev-{n}",
+        "type": "counter.opened",
+        "office_id": office,
+        "occurred_at": f"2026-11-02T08:{n % 60:02d}:00+07:00",
+        "v": 1,
+        "counter_id": f"L{n:03d}",
+        **extra,
+    }
+
+
+def consume_all(bootstrap: str, topic: str, expected: int) -> list[tuple[bytes, bytes]]:
+    consumer = KafkaConsumer(
+        topic,
+        bootstrap_servers=bootstrap,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+        consumer_timeout_ms=10_000,
+    )
+    messages = []
+    for message in consumer:
+        messages.append((message.key, message.value))
+        if len(messages) >= expected:
+            break
+    consumer.close()
+    return messages
+
+
+@pytest.fixture
+def prefix(kafka_bootstrap: str) -> str:
+    name = f"replay{uuid.uuid4().hex[:8]}"
+    ensure_topics(kafka_bootstrap, topic_names(name), partitions=6)
+    return name
+
+
+def test_replay_round_trip_with_dead_letters(kafka_bootstrap: str, prefix: str, tmp_path: Path) -> None:
+    lines = [orjson.dumps(event(n, office=["MPP-JKT-01", "KANIM-DPS", "SAMSAT-SRG"][n % 3])) for n in range(30)]
+    lines.insert(5, b"{broken json")
+    lines.insert(9, orjson.dumps(event(99, office="NOWHERE")))
+    lines.insert(12, orjson.dumps({**event(98), "v": 2}))
+    path = tmp_path / "day.jsonl"
+    path.write_bytes(b"\n".join(lines) + b"\n\n")
+    settings = PantauSettings(kafka_bootstrap=kafka_bootstrap, topic_prefix=prefix)
+    publisher = EventPublisher(create_producer(settings), EventValidator(load_catalog()), prefix, "file:day.jsonl")
+
+    counts = replay_file(path, publisher)
+    publisher.close()
+
+    assert (counts.received, counts.accepted, counts.dead_lettered) == (33, 30, 3)
+    assert counts.reasons == {"invalid_json": 1, "unknown_office: office_id": 1, "unsupported_version: v": 1}
+    events = consume_all(kafka_bootstrap, topics.EVENTS.name(prefix), 30)
+    assert sorted(orjson.loads(value)["event_id"] for _, value in events) == sorted(f"ev-{n}" for n in range(30))
+    assert all(orjson.loads(value)["office_id"] == key.decode() for key, value in events)
+    dead = [orjson.loads(value) for _, value in consume_all(kafka_bootstrap, topics.DEAD_LETTERS.name(prefix), 3)]
+    assert {(d["position"], d["reason_code"]) for d in dead} == {
+        ("6", "invalid_json"),
+        ("10", "unknown_office"),
+        ("13", "unsupported_version"),
+    }
+    broken = next(d for d in dead if d["reason_code"] == "invalid_json")
+    assert broken["raw"] == "{broken json" and broken["source"] == "file:day.jsonl"
+
+
+def test_replay_of_a_csv_export(kafka_bootstrap: str, prefix: str, tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    path.write_text(
+        "event_id,type,office_id,occurred_at,v,survey_id,service_code,u1,u2,u3,u4,u5,u6,u7,u8,u9\n"
+        "s1,survey.submitted,MPP-JKT-01,2026-11-02T09:00:00+07:00,1,S1,KTP,4,4,3,4,4,4,4,3,4\n"
+        "s2,survey.submitted,MPP-JKT-01,2026-11-02T09:05:00+07:00,1,S2,KTP,4,4,3,4,5,4,4,3,4\n"
+    )
+    settings = PantauSettings(kafka_bootstrap=kafka_bootstrap, topic_prefix=prefix)
+    publisher = EventPublisher(create_producer(settings), EventValidator(load_catalog()), prefix, "file:export.csv")
+    counts = replay_file(path, publisher)
+    publisher.close()
+    assert (counts.accepted, counts.dead_lettered) == (1, 1)
+    assert counts.reasons == {"score_out_of_range: scores.u5": 1}
+    [(_, value)] = consume_all(kafka_bootstrap, topics.EVENTS.name(prefix), 1)
+    assert orjson.loads(value)["scores"]["u3"] == 3
+
+
+def run_replay(path: Path, bootstrap: str, prefix: str) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "KAFKA_BOOTSTRAP": bootstrap,
+        "PANTAU_TOPIC_PREFIX": prefix,
+        "PANTAU_KAFKA_CONNECT_TIMEOUT_S": "3",
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "pantau", "replay", str(path)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_the_cli_prints_reconciled_counts(kafka_bootstrap: str, prefix: str, tmp_path: Path) -> None:
+    path = tmp_path / "few.jsonl"
+    path.write_bytes(orjson.dumps(event(1)) + b"\nnot json\n")
+    result = run_replay(path, kafka_bootstrap, prefix)
+    assert result.returncode == 0, result.stderr
+    assert "received: 2\nsent: 1\ndead_lettered: 1\n" in result.stdout
+
+
+def test_the_cli_exits_non_zero_when_kafka_is_unreachable(tmp_path: Path) -> None:
+    path = tmp_path / "few.jsonl"
+    path.write_bytes(orjson.dumps(event(1)) + b"\n")
+    from tests.conftest import free_port
+
+    result = run_replay(path, f"localhost:{free_port()}", "unreachable")
+    assert result.returncode == 2
+    assert "No Kafka broker answers" in result.stderr and "Traceback" not in result.stderr
