@@ -48,6 +48,16 @@ class PantauSettings(BaseSettings):
         default=SecretStr(DEFAULT_CLICKHOUSE_URL),
         description="chdb://PATH (embedded) or http(s)://user:pass@host:port/db (server).",
     )
+    gateway_host: str = Field(default="127.0.0.1", description="Address the ingestion gateway listens on.")
+    gateway_port: int = Field(default=8088, description="Port of the ingestion gateway.")
+    gateway_keys_file: Path | None = Field(
+        default=None, description="YAML of office_id: key (or sha256:<hex> of the key) for the gateway."
+    )
+    gateway_max_body_bytes: int = Field(default=1024 * 1024, gt=0, description="Largest request body accepted.")
+    gateway_max_batch: int = Field(default=1000, gt=0, description="Most events in one request.")
+    gateway_rate_per_s: float = Field(default=200.0, gt=0, description="Sustained events per second per office.")
+    gateway_burst: int = Field(default=2000, gt=0, description="Events an office may send at once above the rate.")
+
     catalog: Path | None = Field(default=None, description="Service catalog YAML; the shipped one if unset.")
 
     @property

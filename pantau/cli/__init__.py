@@ -8,6 +8,7 @@ import typer
 from rich.console import Console
 
 from pantau.cli import kafka_cmd
+from pantau.cli.gateway_cmd import gateway
 from pantau.cli.migrate_cmd import migrate
 from pantau.cli.replay_cmd import replay
 from pantau.cli.sql_cmd import sql
@@ -24,6 +25,7 @@ app.add_typer(kafka_cmd.app, name="kafka")
 app.command("migrate")(migrate)
 app.command("sql")(sql)
 app.command("replay")(replay)
+app.command("gateway")(gateway)
 
 
 def main() -> None:

@@ -59,3 +59,12 @@ def ensure_topics(bootstrap: str, names: Iterable[str], partitions: int, replica
         return missing
     finally:
         admin.close()
+
+
+def bootstrap_reachable(bootstrap: str, timeout_s: float = 1.0) -> bool:
+    """True when any bootstrap address accepts a TCP connection: a cheap liveness probe for health checks."""
+    for address in bootstrap.split(","):
+        host, _, port = address.strip().rpartition(":")
+        if host and port.isdigit() and port_open(host.strip("[]"), int(port), timeout_s):
+            return True
+    return False
