@@ -58,6 +58,14 @@ class PantauSettings(BaseSettings):
     gateway_rate_per_s: float = Field(default=200.0, gt=0, description="Sustained events per second per office.")
     gateway_burst: int = Field(default=2000, gt=0, description="Events an office may send at once above the rate.")
 
+    pseudonym_key: SecretStr | None = Field(
+        default=None,
+        description="Key of the NIK pseudonyms (HMAC); unset: a random key kept in .pantau/pseudonym.key.",
+    )
+    state_dir: Path = Field(default=Path(".pantau"), description="Where local state (keys, sockets) is kept.")
+    sink_max_batch: int = Field(default=5000, gt=0, description="Most messages per ClickHouse insert batch.")
+    sink_max_wait_s: float = Field(default=0.5, gt=0, description="Longest wait to fill a sink batch.")
+
     catalog: Path | None = Field(default=None, description="Service catalog YAML; the shipped one if unset.")
 
     @property

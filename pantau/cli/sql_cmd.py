@@ -13,8 +13,9 @@ from rich.console import Console
 from rich.table import Table
 
 from pantau.cli.options import ClickHouseUrlOption, build_settings
-from pantau.clickhouse import clickhouse_session, target_from_settings
-from pantau.errors import ClickHouseError
+from pantau.clickhouse import ClickHouseTarget, EmbeddedTarget, clickhouse_session, target_from_settings
+from pantau.clickhouse.query_socket import query_via_socket
+from pantau.errors import ClickHouseError, EmbeddedStoreBusyError
 
 
 class OutputFormat(StrEnum):
@@ -33,13 +34,26 @@ def sql(
     """Run a query on the configured ClickHouse (embedded or server) and print the rows."""
     settings = build_settings(clickhouse_url=clickhouse_url)
     target = target_from_settings(settings)
+    try:
+        columns, rows = run_query(target, query)
+    except EmbeddedStoreBusyError:
+        # `pantau up` (or another holder) serves queries on its socket while it owns the store.
+        forwarded = query_via_socket(target.path, query) if isinstance(target, EmbeddedTarget) else None
+        if forwarded is None:
+            raise
+        columns, rows = forwarded
+    write_rows(columns, rows, output_format)
+
+
+def run_query(target: ClickHouseTarget, query: str) -> tuple[list[str], list[list[Any]]]:
+    """Run one query with a client of our own."""
     with clickhouse_session(target) as client:
         try:
             result = client.query(query)
         except DriverError as exc:
             message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise ClickHouseError(f"query failed on {target.describe()}: {message}") from None
-    write_rows(list(result.column_names), [list(row) for row in result.result_rows], output_format)
+    return list(result.column_names), [list(row) for row in result.result_rows]
 
 
 def write_rows(columns: list[str], rows: list[list[Any]], output_format: OutputFormat) -> None:

@@ -111,6 +111,48 @@ def test_a_second_process_on_the_embedded_path_gets_a_clear_message(tmp_path: Pa
         holder.wait()
 
 
+def test_sql_is_forwarded_to_the_process_that_holds_the_store(tmp_path: Path) -> None:
+    data = tmp_path / "ch"
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import time\n"
+            "from pathlib import Path\n"
+            "from pantau.clickhouse import EmbeddedTarget, apply_migrations, open_client\n"
+            "from pantau.clickhouse.query_socket import QueryServer\n"
+            f"path = Path({str(data)!r})\n"
+            "client = open_client(EmbeddedTarget(path))\n"
+            "apply_migrations(client, 'pantau')\n"
+            "QueryServer(open_client(EmbeddedTarget(path)), path).start()\n"
+            "print('ready', flush=True)\n"
+            "time.sleep(60)\n",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=repo_path(),
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
+        env = {"PANTAU_CLICKHOUSE_URL": f"chdb://{data}"}
+        result = pantau(
+            "sql",
+            "SELECT count() AS n FROM system.tables WHERE database = 'pantau'",
+            "--format",
+            "json",
+            env=env,
+            cwd=tmp_path,
+        )
+        assert result.returncode == 0, result.stderr
+        assert json.loads(result.stdout)[0]["n"] >= 8
+        failed = pantau("sql", "SELECT * FROM pantau.nope", env=env, cwd=tmp_path)
+        assert failed.returncode == 2 and "run by the process holding" in failed.stderr
+        assert oct((data.parent / "ch.sock").stat().st_mode & 0o777) == "0o600"
+    finally:
+        holder.kill()
+        holder.wait()
+
+
 def test_kafka_up_status_down_with_the_launcher(tmp_path: Path) -> None:
     env = {
         "PANTAU_KAFKA_HOME": str(tmp_path / "kafka"),
