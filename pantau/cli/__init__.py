@@ -11,6 +11,7 @@ from pantau.cli import kafka_cmd
 from pantau.cli.gateway_cmd import gateway
 from pantau.cli.migrate_cmd import migrate
 from pantau.cli.replay_cmd import replay
+from pantau.cli.sink_cmd import sink
 from pantau.cli.sql_cmd import sql
 from pantau.errors import PantauError
 
@@ -26,6 +27,7 @@ app.command("migrate")(migrate)
 app.command("sql")(sql)
 app.command("replay")(replay)
 app.command("gateway")(gateway)
+app.command("sink")(sink)
 
 
 def main() -> None:

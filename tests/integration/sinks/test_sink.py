@@ -1,0 +1,186 @@
+"""The ClickHouse sink against the real broker and the real embedded engine."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from typing import Any
+
+import orjson
+import pytest
+from clickhouse_connect.driver.client import Client
+from clickhouse_connect.driver.exceptions import OperationalError
+from kafka import KafkaConsumer, KafkaProducer
+
+from pantau.catalog import load_catalog
+from pantau.contract import EventValidator
+from pantau.kafka import topics
+from pantau.kafka.admin import ensure_topics
+from pantau.kafka.topics import topic_names
+from sinks.privacy_filter import PrivacyFilter
+from sinks.routes import default_routes
+from sinks.sink import ClickHouseSink, SinkLimits
+
+pytestmark = pytest.mark.integration
+KEY = b"test-pseudonym-key"
+
+
+def ticket_fact(n: int, version: int = 1, wait_s: float = 600.0) -> dict[str, Any]:
+    return {
+        "office_id": "MPP-JKT-01",
+        "ticket_id": f"T{n}",
+        "service_code": "KTP",
+        "priority_group": "",
+        "channel": "walk_in",
+        "counter_id": "L01",
+        "issued_at": "2026-11-02T01:00:00.000+00:00",
+        "called_at": None,
+        "started_at": "2026-11-02T01:10:00+00:00",
+        "ended_at": "2026-11-02T01:20:00Z",
+        "wait_s": wait_s,
+        "service_s": 600.0,
+        "outcome": "served",
+        "target_wait_s": 1800.0,
+        "wait_breached": 0,
+        "_version": version,
+    }
+
+
+def complaint_event(n: int) -> dict[str, Any]:
+    return {
+        "event_id": f"c-{n}",
+        "type": "complaint.filed",
+        "office_id": "MPP-JKT-01",
+        "v": 1,
+        "occurred_at": "2026-11-02T09:00:00+07:00",
+        "complaint_id": f"C{n}",
+        "category": "waktu",
+        "reporter_nik": "3171234567890123",
+        "text": "NIK saya 3171234567890123, hubungi 0812-3456-7890",
+    }
+
+
+@pytest.fixture
+def prefix(kafka_bootstrap: str) -> str:
+    name = f"sink{uuid.uuid4().hex[:8]}"
+    ensure_topics(kafka_bootstrap, topic_names(name), partitions=3)
+    return name
+
+
+def make_sink(bootstrap: str, prefix: str, client: Client, database: str, **kwargs: Any) -> ClickHouseSink:
+    consumer = KafkaConsumer(
+        bootstrap_servers=bootstrap,
+        group_id=f"{prefix}-sink",
+        enable_auto_commit=False,
+        auto_offset_reset="earliest",
+        isolation_level="read_committed",
+    )
+    routes = default_routes(prefix, EventValidator(load_catalog()), PrivacyFilter(KEY))
+    return ClickHouseSink(consumer, client, database, routes, SinkLimits(max_batch=500, max_wait_s=0.2), **kwargs)
+
+
+def send(bootstrap: str, topic: str, values: list[bytes]) -> None:
+    producer = KafkaProducer(bootstrap_servers=bootstrap, acks="all")
+    for value in values:
+        producer.send(topic, key=b"k", value=value)
+    producer.flush()
+    producer.close()
+
+
+def drain(sink: ClickHouseSink, expected: int, rounds: int = 60) -> None:
+    for _ in range(rounds):
+        sink.run_once()
+        if sink.stats.consumed >= expected:
+            return
+    raise AssertionError(f"consumed {sink.stats.consumed} of {expected}")
+
+
+def test_facts_land_once_per_key_and_raw_events_are_pseudonymized(
+    kafka_bootstrap: str, prefix: str, clickhouse: Client, migrated_database: str
+) -> None:
+    facts = [ticket_fact(n) for n in range(20)] + [ticket_fact(3), ticket_fact(4, version=2, wait_s=2000.0)]
+    send(kafka_bootstrap, topics.TICKETS.name(prefix), [orjson.dumps(f) for f in facts])
+    send(kafka_bootstrap, topics.EVENTS.name(prefix), [orjson.dumps(complaint_event(1)), b"{bad"])
+    send(
+        kafka_bootstrap,
+        topics.DEAD_LETTERS.name(prefix),
+        [
+            orjson.dumps(
+                {
+                    "source": "file:x.jsonl",
+                    "position": "7",
+                    "raw": "{bad",
+                    "reason": "invalid_json",
+                    "reason_code": "invalid_json",
+                    "office_id": "",
+                    "received_at": "2026-11-02T02:00:00+00:00",
+                }
+            )
+        ],
+    )
+    send(kafka_bootstrap, topics.IKM.name(prefix), [b"[not an object]"])
+    sink = make_sink(kafka_bootstrap, prefix, clickhouse, migrated_database)
+
+    drain(sink, expected=len(facts) + 4)
+    sink._consumer.close()
+
+    db = migrated_database
+    assert clickhouse.query(f"SELECT count() FROM {db}.tickets FINAL").result_rows == [(20,)]
+    assert clickhouse.query(f"SELECT wait_s FROM {db}.tickets FINAL WHERE ticket_id = 'T4'").result_rows == [(2000.0,)]
+    [(payload,)] = clickhouse.query(f"SELECT payload FROM {db}.events FINAL").result_rows
+    assert "3171234567890123" not in payload and "0812-3456-7890" not in payload
+    assert orjson.loads(payload)["reporter_ref"].startswith("nik_")
+    reasons = clickhouse.query(f"SELECT source, reason_code FROM {db}.dead_letters FINAL ORDER BY source").result_rows
+    assert reasons == [("file:x.jsonl", "invalid_json"), (f"kafka:{topics.IKM.name(prefix)}", "unreadable_fact")]
+    assert sink.stats.skipped_invalid_raw == 1  # the worker dead-letters invalid raw events, not the sink
+
+
+def test_insert_failures_are_retried_without_loss_or_duplicates(
+    kafka_bootstrap: str, prefix: str, clickhouse: Client, migrated_database: str
+) -> None:
+    send(kafka_bootstrap, topics.TICKETS.name(prefix), [orjson.dumps(ticket_fact(n)) for n in range(50)])
+    failures = {"left": 3}
+
+    def flaky_insert(client: Client, table: str, rows: list[list[Any]], columns: list[str]) -> None:
+        if failures["left"] > 0:
+            failures["left"] -= 1
+            raise OperationalError("injected: ClickHouse unavailable")
+        client.insert(table, rows, column_names=columns)
+
+    sink = make_sink(kafka_bootstrap, prefix, clickhouse, migrated_database, insert=flaky_insert)
+    sink._limits = SinkLimits(max_batch=500, max_wait_s=0.2, backoff_start_s=0.01, backoff_max_s=0.05)
+    drain(sink, expected=50)
+    sink._consumer.close()
+    assert sink.stats.insert_retries == 3
+    assert clickhouse.query(f"SELECT count(), uniqExact(ticket_id) FROM {migrated_database}.tickets").result_rows == [
+        (50, 50)
+    ]
+
+
+def test_a_batch_inserted_but_not_committed_is_landed_again_without_doubling(
+    kafka_bootstrap: str, prefix: str, clickhouse: Client, migrated_database: str
+) -> None:
+    send(kafka_bootstrap, topics.TICKETS.name(prefix), [orjson.dumps(ticket_fact(n)) for n in range(30)])
+    crashed = make_sink(kafka_bootstrap, prefix, clickhouse, migrated_database)
+    crashed._consumer.commit = lambda offsets=None: (_ for _ in ()).throw(RuntimeError("crash before commit"))
+    with pytest.raises(RuntimeError):
+        for _ in range(60):
+            crashed.run_once()
+    crashed._consumer.close(autocommit=False)
+
+    restarted = make_sink(kafka_bootstrap, prefix, clickhouse, migrated_database)
+    drain(restarted, expected=30)
+    restarted._consumer.close()
+    rows = clickhouse.query(f"SELECT count() FROM {migrated_database}.tickets FINAL").result_rows
+    assert rows == [(30,)]
+
+
+def test_run_stops_when_asked(kafka_bootstrap: str, prefix: str, clickhouse: Client, migrated_database: str) -> None:
+    sink = make_sink(kafka_bootstrap, prefix, clickhouse, migrated_database)
+    stop = threading.Event()
+    thread = threading.Thread(target=sink.run, args=(stop,))
+    thread.start()
+    stop.set()
+    thread.join(10)
+    assert not thread.is_alive()
+    sink._consumer.close()
