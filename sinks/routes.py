@@ -106,6 +106,11 @@ FACT_TABLES: dict[topics.TopicSpec, str] = {
 }
 
 
+def routed_topics(prefix: str) -> list[str]:
+    """Every topic the sink consumes."""
+    return [topics.EVENTS.name(prefix), topics.DEAD_LETTERS.name(prefix)] + [spec.name(prefix) for spec in FACT_TABLES]
+
+
 def default_routes(prefix: str, validator: EventValidator, privacy: PrivacyFilter) -> list[Route]:
     """Every topic the sink lands, with its table."""
     routes = [

@@ -14,14 +14,17 @@ from sinks.privacy_filter import PrivacyFilter
 from sinks.routes import default_routes
 from sinks.sink import ClickHouseSink, SinkLimits
 
-SINK_GROUP = "pantau-sink"
+
+def sink_group(prefix: str) -> str:
+    """The sink's consumer group; one per topic prefix so separate pipelines never share offsets."""
+    return f"{prefix}-sink"
 
 
 def build_sink(settings: PantauSettings, client: Client, database: str) -> ClickHouseSink:
     """A sink member of the `pantau-sink` consumer group for every routed topic."""
     consumer = KafkaConsumer(
         **kafka_connection_config(settings),
-        group_id=f"{settings.topic_prefix}-sink" if settings.topic_prefix != "pantau" else SINK_GROUP,
+        group_id=sink_group(settings.topic_prefix),
         client_id="pantau-sink",
         enable_auto_commit=False,
         auto_offset_reset="earliest",

@@ -11,8 +11,10 @@ from pantau.cli import kafka_cmd
 from pantau.cli.gateway_cmd import gateway
 from pantau.cli.migrate_cmd import migrate
 from pantau.cli.replay_cmd import replay
+from pantau.cli.simulate_cmd import simulate_command
 from pantau.cli.sink_cmd import sink
 from pantau.cli.sql_cmd import sql
+from pantau.cli.up_cmd import up
 from pantau.errors import PantauError
 
 app = typer.Typer(
@@ -28,6 +30,8 @@ app.command("sql")(sql)
 app.command("replay")(replay)
 app.command("gateway")(gateway)
 app.command("sink")(sink)
+app.command("simulate")(simulate_command)
+app.command("up")(up)
 
 
 def main() -> None:

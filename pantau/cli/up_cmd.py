@@ -1,0 +1,113 @@
+"""`pantau up`: the main job on the embedded defaults, stopped cleanly with Ctrl-C."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from datetime import date
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.live import Live
+
+from pantau.catalog import load_catalog
+from pantau.cli.kafka_cmd import local_broker, start_kafka
+from pantau.cli.options import BootstrapOption, CatalogOption, ClickHouseUrlOption, build_settings
+from pantau.clickhouse import EmbeddedTarget, apply_migrations, clickhouse_session, open_client, target_from_settings
+from pantau.clickhouse.catalog_sync import sync_catalog
+from pantau.clickhouse.query_socket import QueryServer
+from pantau.contract import EventValidator
+from pantau.errors import PantauError
+from pantau.kafka.lag import LagProbe
+from pantau.runtime.status import StatusSampler
+from pantau.settings import PantauSettings
+
+
+def up(
+    simulate: Annotated[bool, typer.Option("--simulate", help="Feed simulated offices live.")] = False,
+    offices: Annotated[int, typer.Option(min=1, help="Simulated offices (with --simulate).")] = 10,
+    speed: Annotated[float, typer.Option(min=0.01, help="Simulated clock speed-up (with --simulate).")] = 60.0,
+    seed: Annotated[int, typer.Option(help="Simulation seed (with --simulate).")] = 1,
+    bootstrap: BootstrapOption = None,
+    clickhouse_url: ClickHouseUrlOption = None,
+    catalog: CatalogOption = None,
+) -> None:
+    """Start Kafka (unless configured), migrate ClickHouse, run the sink, and with --simulate feed offices."""
+    from pantau.runtime.feeders import PublishingThread
+    from producers.publisher import EventPublisher, create_producer
+    from sinks.runner import build_sink
+
+    settings = build_settings(kafka_bootstrap=bootstrap, clickhouse_url=clickhouse_url, catalog=catalog)
+    console = Console(stderr=True)
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    started_broker = not settings.uses_external_kafka and not local_broker(settings).status().running
+    start_kafka(settings)
+    console.print(f"Kafka: {settings.bootstrap_servers}" + (" (started)" if started_broker else ""))
+    target = target_from_settings(settings)
+    loaded_catalog = load_catalog(settings.catalog)
+    threads: list[threading.Thread] = []
+    query_server: QueryServer | None = None
+    try:
+        with clickhouse_session(target) as client:
+            apply_migrations(client, target.database)
+            sync_catalog(client, target.database, loaded_catalog)
+            if isinstance(target, EmbeddedTarget):
+                query_server = QueryServer(open_client(target), target.path)
+                query_server.start()
+            console.print(f"ClickHouse: {target.describe()} (pantau sql works while this runs)")
+            landing = build_sink(settings, open_client(target), target.database)
+            sink_thread = threading.Thread(target=landing.run, args=(stop,), name="pantau-sink", daemon=True)
+            sink_thread.start()
+            threads.append(sink_thread)
+            if simulate:
+                from pantau.cli.simulate_cmd import pace
+                from producers.simulation import SimulationOptions
+                from producers.simulation import simulate as simulate_events
+
+                options = SimulationOptions(offices=offices, days=365, seed=seed, start=date.today())
+                records = (record.payload for record in pace(simulate_events(loaded_catalog, options), speed))
+                publisher = EventPublisher(
+                    create_producer(settings),
+                    EventValidator(loaded_catalog),
+                    settings.topic_prefix,
+                    source=f"simulator:seed={seed}",
+                )
+                feeder = PublishingThread(records, publisher, stop)
+                feeder.start()
+                threads.append(feeder)
+                console.print(f"Simulating {offices} offices from {options.start}, {speed:g}x real time")
+            _watch(settings, stop, console)
+            landing.close()
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=30)
+        if query_server is not None:
+            query_server.stop()
+        if started_broker:
+            local_broker(settings).stop()
+            console.print("Kafka stopped.")
+    for thread in threads:
+        error = getattr(thread, "error", None)
+        if error is not None:
+            raise error if isinstance(error, PantauError) else PantauError(f"{thread.name} failed: {error}")
+
+
+def _watch(settings: PantauSettings, stop: threading.Event, console: Console) -> None:
+    """Refresh the status line every 2 s until stopped."""
+    from sinks.routes import routed_topics
+    from sinks.runner import sink_group
+
+    probe = LagProbe(settings)
+    prefix = settings.topic_prefix
+    sampler = StatusSampler(probe, prefix, None, sink_group(prefix), routed_topics(prefix))
+    try:
+        with Live(console=console, refresh_per_second=1, transient=False) as live:
+            while not stop.is_set():
+                live.update(sampler.sample().line())
+                stop.wait(2.0)
+    finally:
+        probe.close()
