@@ -18,13 +18,13 @@ class PublishingThread(threading.Thread):
         super().__init__(name="pantau-simulator", daemon=True)
         self._payloads = payloads
         self._publisher = publisher
-        self._stop = stop
+        self._stop_event = stop
         self.error: BaseException | None = None
 
     def run(self) -> None:
         try:
             for position, payload in enumerate(self._payloads, start=1):
-                if self._stop.is_set():
+                if self._stop_event.is_set():
                     break
                 self._publisher.publish(payload, position=str(position))
         except BaseException as exc:  # reported by the supervisor, which stops the pipeline
