@@ -6,6 +6,8 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -83,74 +85,51 @@ def test_the_default_url_uses_dot_pantau_in_the_working_directory(tmp_path: Path
     assert (tmp_path / ".pantau" / "clickhouse").is_dir()
 
 
-def test_a_second_process_on_the_embedded_path_gets_a_clear_message(tmp_path: Path) -> None:
-    data = tmp_path / "ch"
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import sys, time\n"
-            "from pathlib import Path\n"
-            "from pantau.clickhouse import EmbeddedTarget, open_client\n"
-            f"open_client(EmbeddedTarget(Path({str(data)!r})))\n"
-            "print('ready', flush=True)\n"
-            "time.sleep(60)\n",
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-        cwd=repo_path(),
+@contextmanager
+def store_held_by_another_process(data: Path, serve_queries: bool) -> Iterator[int]:
+    """A child process that opens the embedded store at `data` (and serves queries); yields its pid."""
+    script = (
+        "import time\n"
+        "from pathlib import Path\n"
+        "from pantau.clickhouse import EmbeddedTarget, apply_migrations, open_client\n"
+        "from pantau.clickhouse.query_socket import QueryServer\n"
+        f"path = Path({str(data)!r})\n"
+        "client = open_client(EmbeddedTarget(path))\n"
+        "apply_migrations(client, 'pantau')\n"
+        + ("QueryServer(open_client(EmbeddedTarget(path)), path).start()\n" if serve_queries else "")
+        + "print('ready', flush=True)\n"
+        "time.sleep(60)\n"
     )
+    holder = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, cwd=repo_path())
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
-        result = pantau("sql", "SELECT 1", env={"PANTAU_CLICKHOUSE_URL": f"chdb://{data}"}, cwd=tmp_path)
-        assert result.returncode == 2
-        assert f"is in use by another process (pid {holder.pid})" in result.stderr
-        assert "Traceback" not in result.stderr
+        yield holder.pid
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_a_second_process_on_the_embedded_path_gets_a_clear_message(tmp_path: Path) -> None:
+    data = tmp_path / "ch"
+    with store_held_by_another_process(data, serve_queries=False) as pid:
+        result = pantau("sql", "SELECT 1", env={"PANTAU_CLICKHOUSE_URL": f"chdb://{data}"}, cwd=tmp_path)
+    assert result.returncode == 2
+    assert f"is in use by another process (pid {pid})" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_sql_is_forwarded_to_the_process_that_holds_the_store(tmp_path: Path) -> None:
     data = tmp_path / "ch"
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import time\n"
-            "from pathlib import Path\n"
-            "from pantau.clickhouse import EmbeddedTarget, apply_migrations, open_client\n"
-            "from pantau.clickhouse.query_socket import QueryServer\n"
-            f"path = Path({str(data)!r})\n"
-            "client = open_client(EmbeddedTarget(path))\n"
-            "apply_migrations(client, 'pantau')\n"
-            "QueryServer(open_client(EmbeddedTarget(path)), path).start()\n"
-            "print('ready', flush=True)\n"
-            "time.sleep(60)\n",
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-        cwd=repo_path(),
-    )
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
-        env = {"PANTAU_CLICKHOUSE_URL": f"chdb://{data}"}
-        result = pantau(
-            "sql",
-            "SELECT count() AS n FROM system.tables WHERE database = 'pantau'",
-            "--format",
-            "json",
-            env=env,
-            cwd=tmp_path,
-        )
-        assert result.returncode == 0, result.stderr
-        assert json.loads(result.stdout)[0]["n"] >= 8
+    env = {"PANTAU_CLICKHOUSE_URL": f"chdb://{data}"}
+    query = "SELECT count() AS n FROM system.tables WHERE database = 'pantau'"
+    with store_held_by_another_process(data, serve_queries=True):
+        result = pantau("sql", query, "--format", "json", env=env, cwd=tmp_path)
         failed = pantau("sql", "SELECT * FROM pantau.nope", env=env, cwd=tmp_path)
-        assert failed.returncode == 2 and "run by the process holding" in failed.stderr
-        assert oct((data.parent / "ch.sock").stat().st_mode & 0o777) == "0o600"
-    finally:
-        holder.kill()
-        holder.wait()
+        socket_mode = (data.parent / "ch.sock").stat().st_mode & 0o777
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)[0]["n"] >= 8
+    assert failed.returncode == 2 and "run by the process holding" in failed.stderr
+    assert socket_mode == 0o600
 
 
 def test_kafka_up_status_down_with_the_launcher(tmp_path: Path) -> None:

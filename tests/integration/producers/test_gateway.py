@@ -19,7 +19,6 @@ from typing import Any
 import orjson
 import pytest
 from aiohttp import web
-from kafka import KafkaConsumer
 
 from pantau.catalog import load_catalog
 from pantau.contract import EventValidator
@@ -31,6 +30,7 @@ from producers.gateway import GatewayLimits, OfficeKeys, RateLimiter, create_app
 from producers.gateway.keys import digest
 from producers.publisher import EventPublisher, create_producer
 from tests.conftest import free_port
+from tests.integration.kafka_helpers import consume_messages
 
 pytestmark = pytest.mark.integration
 
@@ -112,20 +112,7 @@ def event(n: int, office: str = "MPP-JKT-01", **extra: object) -> dict[str, obje
 
 
 def consume(bootstrap: str, topic: str, expected: int) -> list[dict[str, Any]]:
-    consumer = KafkaConsumer(
-        topic,
-        bootstrap_servers=bootstrap,
-        auto_offset_reset="earliest",
-        enable_auto_commit=False,
-        consumer_timeout_ms=8_000,
-    )
-    values = []
-    for message in consumer:
-        values.append(orjson.loads(message.value))
-        if len(values) >= expected:
-            break
-    consumer.close()
-    return values
+    return [orjson.loads(value) for _, value in consume_messages(bootstrap, topic, expected, timeout_ms=8_000)]
 
 
 def test_a_batch_is_answered_per_event_and_accepted_events_are_in_kafka(

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import orjson
 import pytest
-from kafka import KafkaConsumer
 
 from pantau.catalog import load_catalog
 from pantau.contract import EventValidator
@@ -20,6 +19,7 @@ from pantau.kafka.topics import topic_names
 from pantau.settings import PantauSettings
 from producers.publisher import EventPublisher, create_producer
 from producers.replay import replay_file
+from tests.integration.kafka_helpers import consume_messages
 
 pytestmark = pytest.mark.integration
 
@@ -34,23 +34,6 @@ def event(n: int, office: str = "MPP-JKT-01", **extra: object) -> dict[str, obje
         "counter_id": f"L{n:03d}",
         **extra,
     }
-
-
-def consume_all(bootstrap: str, topic: str, expected: int) -> list[tuple[bytes, bytes]]:
-    consumer = KafkaConsumer(
-        topic,
-        bootstrap_servers=bootstrap,
-        auto_offset_reset="earliest",
-        enable_auto_commit=False,
-        consumer_timeout_ms=10_000,
-    )
-    messages = []
-    for message in consumer:
-        messages.append((message.key, message.value))
-        if len(messages) >= expected:
-            break
-    consumer.close()
-    return messages
 
 
 @pytest.fixture
@@ -75,10 +58,10 @@ def test_replay_round_trip_with_dead_letters(kafka_bootstrap: str, prefix: str, 
 
     assert (counts.received, counts.accepted, counts.dead_lettered) == (33, 30, 3)
     assert counts.reasons == {"invalid_json": 1, "unknown_office: office_id": 1, "unsupported_version: v": 1}
-    events = consume_all(kafka_bootstrap, topics.EVENTS.name(prefix), 30)
+    events = consume_messages(kafka_bootstrap, topics.EVENTS.name(prefix), 30)
     assert sorted(orjson.loads(value)["event_id"] for _, value in events) == sorted(f"ev-{n}" for n in range(30))
     assert all(orjson.loads(value)["office_id"] == key.decode() for key, value in events)
-    dead = [orjson.loads(value) for _, value in consume_all(kafka_bootstrap, topics.DEAD_LETTERS.name(prefix), 3)]
+    dead = [orjson.loads(value) for _, value in consume_messages(kafka_bootstrap, topics.DEAD_LETTERS.name(prefix), 3)]
     assert {(d["position"], d["reason_code"]) for d in dead} == {
         ("6", "invalid_json"),
         ("10", "unknown_office"),
@@ -101,7 +84,7 @@ def test_replay_of_a_csv_export(kafka_bootstrap: str, prefix: str, tmp_path: Pat
     publisher.close()
     assert (counts.accepted, counts.dead_lettered) == (1, 1)
     assert counts.reasons == {"score_out_of_range: scores.u5": 1}
-    [(_, value)] = consume_all(kafka_bootstrap, topics.EVENTS.name(prefix), 1)
+    [(_, value)] = consume_messages(kafka_bootstrap, topics.EVENTS.name(prefix), 1)
     assert orjson.loads(value)["scores"]["u3"] == 3
 
 
