@@ -66,6 +66,10 @@ class PantauSettings(BaseSettings):
     sink_max_batch: int = Field(default=5000, gt=0, description="Most messages per ClickHouse insert batch.")
     sink_max_wait_s: float = Field(default=0.5, gt=0, description="Longest wait to fill a sink batch.")
 
+    stream_guarantee: str = Field(
+        default="exactly_once", description="Faust processing guarantee: exactly_once or at_least_once."
+    )
+
     catalog: Path | None = Field(default=None, description="Service catalog YAML; the shipped one if unset.")
 
     @property

@@ -15,6 +15,7 @@ from pantau.cli.simulate_cmd import simulate_command
 from pantau.cli.sink_cmd import sink
 from pantau.cli.sql_cmd import sql
 from pantau.cli.up_cmd import up
+from pantau.cli.worker_cmd import worker
 from pantau.errors import PantauError
 
 app = typer.Typer(
@@ -32,6 +33,7 @@ app.command("gateway")(gateway)
 app.command("sink")(sink)
 app.command("simulate")(simulate_command)
 app.command("up")(up)
+app.command("worker")(worker)
 
 
 def main() -> None:

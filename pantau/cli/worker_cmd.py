@@ -1,0 +1,21 @@
+"""`pantau worker`: run the stream processors (Faust) until SIGINT/SIGTERM."""
+
+from __future__ import annotations
+
+from pantau.catalog import load_catalog
+from pantau.cli.options import BootstrapOption, CatalogOption, build_settings
+from pantau.kafka.admin import ensure_topics
+from pantau.kafka.topics import topic_names
+from pantau.secrets import pseudonym_key
+
+
+def worker(bootstrap: BootstrapOption = None, catalog: CatalogOption = None) -> None:
+    """Compute ticket facts, windows, complaints, surveys and IKM from the events topic."""
+    import faust  # imported here: the CLI starts fast for every other command
+
+    from streams.app import create_app
+
+    settings = build_settings(kafka_bootstrap=bootstrap, catalog=catalog)
+    ensure_topics(settings.bootstrap_servers, topic_names(settings.topic_prefix), settings.kafka_partitions)
+    app = create_app(settings, load_catalog(settings.catalog), pseudonym_key(settings))
+    faust.Worker(app, loglevel="WARN", quiet=True).execute_from_commandline()
