@@ -21,6 +21,8 @@ from pantau.contract import EventValidator
 from pantau.errors import PantauError
 from pantau.kafka.lag import LagProbe
 from pantau.runtime.status import StatusSampler
+from pantau.runtime.worker_process import WorkerProcess
+from pantau.secrets import pseudonym_key
 from pantau.settings import PantauSettings
 
 
@@ -33,7 +35,10 @@ def up(
     clickhouse_url: ClickHouseUrlOption = None,
     catalog: CatalogOption = None,
 ) -> None:
-    """Start Kafka (unless configured), migrate ClickHouse, run the sink, and with --simulate feed offices."""
+    """Start Kafka (unless configured), migrate ClickHouse, run the stream worker and the sink.
+
+    With --simulate, simulated offices are fed live. Ctrl-C stops everything this command started.
+    """
     from pantau.runtime.feeders import PublishingThread
     from producers.publisher import EventPublisher, create_producer
     from sinks.runner import build_sink
@@ -50,7 +55,12 @@ def up(
     loaded_catalog = load_catalog(settings.catalog)
     threads: list[threading.Thread] = []
     query_server: QueryServer | None = None
+    worker = WorkerProcess(
+        settings, settings.state_dir / "logs" / "worker.log", {"PANTAU_PSEUDONYM_KEY": pseudonym_key(settings).decode()}
+    )
     try:
+        worker.start()
+        console.print(f"Stream worker: pid {worker.pid}, log {settings.state_dir / 'logs' / 'worker.log'}")
         with clickhouse_session(target) as client:
             apply_migrations(client, target.database)
             sync_catalog(client, target.database, loaded_catalog)
@@ -79,10 +89,11 @@ def up(
                 feeder.start()
                 threads.append(feeder)
                 console.print(f"Simulating {offices} offices from {options.start}, {speed:g}x real time")
-            _watch(settings, stop, console)
+            _watch(settings, stop, console, worker)
             landing.close()
     finally:
         stop.set()
+        worker.stop()
         for thread in threads:
             thread.join(timeout=30)
         if query_server is not None:
@@ -96,17 +107,20 @@ def up(
             raise error if isinstance(error, PantauError) else PantauError(f"{thread.name} failed: {error}")
 
 
-def _watch(settings: PantauSettings, stop: threading.Event, console: Console) -> None:
-    """Refresh the status line every 2 s until stopped."""
+def _watch(settings: PantauSettings, stop: threading.Event, console: Console, worker: WorkerProcess) -> None:
+    """Refresh the status line every 2 s until stopped; a dead worker stops the pipeline."""
     from sinks.routes import routed_topics
     from sinks.runner import sink_group
+    from streams.app import app_id
 
     probe = LagProbe(settings)
     prefix = settings.topic_prefix
-    sampler = StatusSampler(probe, prefix, None, sink_group(prefix), routed_topics(prefix))
+    sampler = StatusSampler(probe, prefix, app_id(prefix), sink_group(prefix), routed_topics(prefix))
     try:
         with Live(console=console, refresh_per_second=1, transient=False) as live:
             while not stop.is_set():
+                if worker.exit_code is not None:
+                    raise PantauError(f"the stream worker exited with status {worker.exit_code}; see its log")
                 live.update(sampler.sample().line())
                 stop.wait(2.0)
     finally:
