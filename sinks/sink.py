@@ -108,9 +108,10 @@ class ClickHouseSink:
                 backoff = min(backoff * 2, self._limits.backoff_max_s)
         offsets = {}
         for partition, messages in polled.items():
-            offsets[TopicPartition(partition.topic, partition.partition)] = OffsetAndMetadata(
-                messages[-1].offset + 1, "", -1
-            )
+            # The consumer's position is past the last record and past any transaction markers after
+            # it, so a fully landed partition shows zero lag.
+            position = max(messages[-1].offset + 1, self._consumer.position(partition) or 0)
+            offsets[TopicPartition(partition.topic, partition.partition)] = OffsetAndMetadata(position, "", -1)
         self._consumer.commit(offsets)
         self.stats.consumed += len(records)
         for table, rows in batches.items():

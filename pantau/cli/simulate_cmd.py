@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
@@ -82,8 +82,13 @@ def simulate_command(
     print_summary(publisher.counts, time.monotonic() - started)
 
 
-def pace(records: Iterator[SimulatedRecord], speed: float) -> Iterator[SimulatedRecord]:
-    """Release each record when its occurred_at is due on a clock running `speed` times faster."""
+def pace(
+    records: Iterator[SimulatedRecord], speed: float, sleep: Callable[[float], object] = time.sleep
+) -> Iterator[SimulatedRecord]:
+    """Release each record when its occurred_at is due on a clock running `speed` times faster.
+
+    `sleep` may be an Event's `wait`, so a stopping pipeline is not held up by a long pause.
+    """
     wall_start = time.monotonic()
     sim_start: datetime | None = None
     for record in records:
@@ -92,5 +97,5 @@ def pace(records: Iterator[SimulatedRecord], speed: float) -> Iterator[Simulated
         due = (record.occurred_at - sim_start).total_seconds() / speed
         delay = wall_start + due - time.monotonic()
         if delay > 0:
-            time.sleep(delay)
+            sleep(delay)
         yield record

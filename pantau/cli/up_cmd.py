@@ -78,7 +78,9 @@ def up(
                 from producers.simulation import simulate as simulate_events
 
                 options = SimulationOptions(offices=offices, days=365, seed=seed, start=date.today())
-                records = (record.payload for record in pace(simulate_events(loaded_catalog, options), speed))
+                records = (
+                    record.payload for record in pace(simulate_events(loaded_catalog, options), speed, sleep=stop.wait)
+                )
                 publisher = EventPublisher(
                     create_producer(settings),
                     EventValidator(loaded_catalog),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
+from kafka.errors import KafkaError
 
 from pantau.kafka.client_config import kafka_connection_config
 from pantau.settings import PantauSettings
@@ -42,7 +43,12 @@ class LagProbe:
     def group_lag(self, group: str, topics: list[str]) -> GroupLag:
         """Lag of `group` on `topics`; a partition the group never committed counts from its beginning."""
         ends = self.end_offsets(topics)
-        committed = self._admin.list_group_offsets({group: list(ends)}).get(group, {})
+        try:
+            committed = self._admin.list_group_offsets({group: list(ends)}).get(group, {})
+        except KafkaError as exc:
+            if not exc.retriable:
+                raise
+            committed = {}  # coordinator not ready yet (new group, new broker): nothing committed so far
         beginnings: dict[TopicPartition, int] = self._consumer.beginning_offsets(list(ends))
         by_topic: dict[str, int] = {topic: 0 for topic in topics}
         for partition, end in ends.items():

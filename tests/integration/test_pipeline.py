@@ -1,0 +1,152 @@
+"""The whole pipeline on the real broker and engine: simulated offices -> worker -> sink -> ClickHouse,
+checked against an independent computation from the raw input."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections import defaultdict
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+from clickhouse_connect.driver.client import Client
+from kafka import KafkaConsumer
+
+from pantau.catalog import load_catalog
+from pantau.contract import EventValidator
+from pantau.kafka.admin import ensure_topics
+from pantau.kafka.lag import LagProbe
+from pantau.kafka.topics import EVENTS, topic_names
+from pantau.runtime.worker_process import WorkerProcess
+from pantau.settings import PantauSettings
+from producers.publisher import EventPublisher, create_producer
+from producers.simulation import SimulatedRecord, SimulationOptions, simulate
+from sinks.privacy_filter import PrivacyFilter
+from sinks.routes import default_routes, routed_topics
+from sinks.runner import sink_group
+from sinks.sink import ClickHouseSink, SinkLimits
+from streams.app import app_id
+
+pytestmark = pytest.mark.integration
+CATALOG = load_catalog()
+KEY = "pipeline-test-key"
+
+
+def wait_for(condition: Any, timeout_s: float, what: str) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(1.0)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def expected_tickets(records: list[SimulatedRecord]) -> dict[tuple[str, str], tuple[str, float | None]]:
+    """(office, ticket) -> (outcome, wait_s) computed straight from the events, independently of streams/."""
+    lives: dict[tuple[str, str], dict[str, Any]] = defaultdict(dict)
+    for record in records:
+        if not record.valid_expected:
+            continue
+        event = orjson.loads(record.payload)
+        if "ticket_id" not in event:
+            continue
+        at = datetime.fromisoformat(event["occurred_at"])
+        life = lives[(event["office_id"], event["ticket_id"])]
+        slot = event["type"]
+        if slot == "service.completed":
+            life["outcome"] = event["outcome"]
+        life[slot] = min(life.get(slot, at), at)
+    expected = {}
+    for key, life in lives.items():
+        if "ticket.issued" not in life:
+            continue
+        if "outcome" in life:
+            wait = (life["service.started"] - life["ticket.issued"]).total_seconds()
+            expected[key] = (life["outcome"], round(max(wait, 0.0), 3))
+        elif "ticket.abandoned" in life:
+            expected[key] = ("abandoned", None)
+    return expected
+
+
+def test_a_simulated_day_lands_as_the_independent_computation_says(
+    kafka_bootstrap: str, clickhouse: Client, migrated_database: str, tmp_path: Path
+) -> None:
+    prefix = f"pipe{uuid.uuid4().hex[:8]}"
+    settings = PantauSettings(kafka_bootstrap=kafka_bootstrap, topic_prefix=prefix, kafka_partitions=3)
+    ensure_topics(kafka_bootstrap, topic_names(prefix), partitions=3)
+    worker = WorkerProcess(settings, tmp_path / "worker.log", {"PANTAU_PSEUDONYM_KEY": KEY})
+    worker.start()
+    probe = LagProbe(settings)
+    try:
+        options = SimulationOptions(
+            offices=3, days=1, seed=9, start=date(2026, 11, 2), out_of_order=0.03, duplicates=0.02, invalid=0.01
+        )
+        records = list(simulate(CATALOG, options))
+        publisher = EventPublisher(create_producer(settings), EventValidator(CATALOG), prefix, "simulator")
+        for position, record in enumerate(records):
+            publisher.publish(record.payload, str(position))
+        publisher.close()
+        counts = publisher.counts
+        assert counts.received == counts.accepted + counts.dead_lettered == len(records)
+
+        def worker_done() -> bool:
+            assert worker.exit_code is None, (tmp_path / "worker.log").read_text()[-3000:]
+            return probe.group_lag(app_id(prefix), [EVENTS.name(prefix)]).total == 0
+
+        wait_for(worker_done, 240, "the stream worker to consume every event")
+
+        consumer = KafkaConsumer(
+            bootstrap_servers=kafka_bootstrap,
+            group_id=sink_group(prefix),
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            isolation_level="read_committed",
+        )
+        routes = default_routes(prefix, EventValidator(CATALOG), PrivacyFilter(KEY.encode()))
+        sink = ClickHouseSink(consumer, clickhouse, migrated_database, routes, SinkLimits(5000, 0.3))
+
+        def sink_done() -> bool:
+            sink.run_once()
+            return probe.group_lag(sink_group(prefix), routed_topics(prefix)).total == 0
+
+        wait_for(sink_done, 120, "the sink to land every topic")
+        sink.close()
+    finally:
+        worker.stop()
+        probe.close()
+
+    db = migrated_database
+    landed = {
+        (office, ticket): (outcome, None if wait is None else round(wait, 3))
+        for office, ticket, outcome, wait in clickhouse.query(
+            f"SELECT office_id, ticket_id, outcome, wait_s FROM {db}.tickets FINAL"
+        ).result_rows
+    }
+    expected = expected_tickets(records)
+    assert len(expected) > 500
+    assert landed == expected
+
+    [(served_in_windows,)] = clickhouse.query(
+        f"SELECT sum(served) FROM {db}.window_metrics FINAL WHERE window_s = 300"
+    ).result_rows
+    assert served_in_windows == sum(1 for outcome, wait in expected.values() if wait is not None)
+
+    surveys: dict[str, set[str]] = defaultdict(set)
+    for record in records:
+        event = orjson.loads(record.payload) if record.valid_expected else {}
+        if event.get("type") == "survey.submitted":
+            surveys[event["office_id"]].add(event["survey_id"])
+    ikm = dict(
+        clickhouse.query(f"SELECT office_id, respondents FROM {db}.ikm FINAL WHERE period_kind = 'month'").result_rows
+    )
+    assert ikm == {office: len(ids) for office, ids in surveys.items()}
+
+    [(dead,)] = clickhouse.query(f"SELECT count() FROM {db}.dead_letters FINAL").result_rows
+    assert dead == counts.dead_lettered > 0
+    [(raw_niks,)] = clickhouse.query(
+        f"SELECT countIf(match(payload, '\\\\d{{16}}')) FROM {db}.events FINAL"
+    ).result_rows
+    assert raw_niks == 0
