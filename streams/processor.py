@@ -96,7 +96,7 @@ class EventProcessor:
         stored = stores.tickets.get(key)
         state = TicketState.from_dict(stored) if stored else TicketState(event.office_id, event.ticket_id)
         if not state.apply(event):
-            return []
+            return self._replay_ticket(key, state, stores)
         emission = state.emit(self._catalog)
         stores.tickets[key] = state.to_dict()
         if emission is None:
@@ -113,6 +113,22 @@ class EventProcessor:
         )
         if newly_completed:
             outputs += self._ikm(event.office_id, emission.row["ended_at"], stores, served=1)
+        return outputs
+
+    def _replay_ticket(self, key: str, state: TicketState, stores: Stores) -> list[Output]:
+        """Re-send the current rows for an event already in the state.
+
+        After a crash, events past the last committed offset come again while the state may already
+        hold them, and their rows may not have reached Kafka. Re-sending the current rows with their
+        current versions is harmless (the sink keeps one row per key and version) and loses nothing.
+        """
+        if state.revision == 0 or state.last_emitted is None:
+            return []
+        row = state.last_emitted
+        outputs = [Output(topics.TICKETS, key, {**row, "_version": state.revision})]
+        for window_s in WINDOW_SIZES_S:
+            keys = [window_key(update) for update in updates_for_ticket(row, window_s)]
+            outputs += self._window_rows(keys, stores)
         return outputs
 
     def _complaint(
@@ -176,20 +192,32 @@ class EventProcessor:
         return outputs
 
     def _apply_windows(self, changes: list[tuple[WindowUpdate, int]], stores: Stores) -> list[Output]:
-        touched: dict[str, WindowUpdate] = {}
+        touched: list[str] = []
         for update, sign in changes:
-            key = f"{update.office_id}|{update.service_code}|{update.window_s}|{int(update.window_start.timestamp())}"
+            key = window_key(update)
             stored = stores.windows.get(key)
             accumulator = WindowAccumulator.from_dict(stored) if stored else WindowAccumulator()
             accumulator.apply(update, 1 if sign > 0 else -1)
             version = int(stored.get("_version", 0) if stored else 0) + 1
             stores.windows[key] = {**accumulator.to_dict(), "_version": version}
-            touched[key] = update
+            if key not in touched:
+                touched.append(key)
+        return self._window_rows(touched, stores)
+
+    def _window_rows(self, keys: list[str], stores: Stores) -> list[Output]:
         outputs = []
-        for key, update in touched.items():
-            stored = stores.windows[key]
+        for key in keys:
+            stored = stores.windows.get(key)
+            if stored is None:
+                continue
+            office_id, service_code, window_s, start = key.split("|")
             row = WindowAccumulator.from_dict(stored).to_row(
-                update.office_id, update.service_code, update.window_start, update.window_s
+                office_id, service_code, datetime.fromtimestamp(int(start), tz=UTC), int(window_s)
             )
             outputs.append(Output(topics.WINDOW_METRICS, key, {**row, "_version": stored["_version"]}))
         return outputs
+
+
+def window_key(update: WindowUpdate) -> str:
+    """The window table key: office|service|window_s|epoch seconds of the start."""
+    return f"{update.office_id}|{update.service_code}|{update.window_s}|{int(update.window_start.timestamp())}"
