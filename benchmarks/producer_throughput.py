@@ -21,7 +21,7 @@ from pantau.contract import EventValidator
 from pantau.settings import PantauSettings
 from producers.publisher import EventPublisher, create_producer
 from producers.replay import replay_file
-from producers.simulation import SimulationOptions, simulate
+from producers.simulator import SimulationOptions, simulate
 
 
 def main() -> None:

@@ -21,7 +21,7 @@ from pantau.kafka.topics import EVENTS, topic_names
 from pantau.runtime.worker_process import WorkerProcess
 from pantau.settings import PantauSettings
 from producers.publisher import EventPublisher, create_producer
-from producers.simulation import SimulationOptions, simulate
+from producers.simulator import SimulationOptions, simulate
 from streams.app import app_id
 
 

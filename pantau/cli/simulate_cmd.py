@@ -17,7 +17,7 @@ from pantau.cli.replay_cmd import print_summary
 from pantau.contract import EventValidator
 from pantau.errors import ConfigurationError
 from producers.publisher import EventPublisher, create_producer
-from producers.simulation import SimulatedRecord, SimulationOptions, simulate
+from producers.simulator import SimulatedRecord, SimulationOptions, simulate
 
 
 def simulate_command(

@@ -74,8 +74,8 @@ def up(
             threads.append(sink_thread)
             if simulate:
                 from pantau.cli.simulate_cmd import pace
-                from producers.simulation import SimulationOptions
-                from producers.simulation import simulate as simulate_events
+                from producers.simulator import SimulationOptions
+                from producers.simulator import simulate as simulate_events
 
                 options = SimulationOptions(offices=offices, days=365, seed=seed, start=date.today())
                 records = (

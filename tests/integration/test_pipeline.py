@@ -23,7 +23,7 @@ from pantau.kafka.topics import EVENTS, topic_names
 from pantau.runtime.worker_process import WorkerProcess
 from pantau.settings import PantauSettings
 from producers.publisher import EventPublisher, create_producer
-from producers.simulation import SimulatedRecord, SimulationOptions, simulate
+from producers.simulator import SimulatedRecord, SimulationOptions, simulate
 from sinks.privacy_filter import PrivacyFilter
 from sinks.routes import default_routes, routed_topics
 from sinks.runner import sink_group

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 from pantau.catalog import load_catalog
 from pantau.kafka import topics
-from producers.simulation import SimulationOptions, simulate
+from producers.simulator import SimulationOptions, simulate
 from streams.processor import EventProcessor, Output, Stores
 
 CATALOG = load_catalog()

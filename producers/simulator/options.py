@@ -1,0 +1,56 @@
+"""What a simulation run is asked for, and what it yields: the simulator's public value types."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+
+@dataclass(frozen=True)
+class SimulationOptions:
+    """A seeded run over the first `offices` offices of the catalog for `days` local days from `start`.
+
+    The three shares add delivery noise on top of the realistic stream, for testing consumers:
+    `out_of_order` holds a share of events back behind later ones, `duplicates` sends a share twice
+    (same event_id, same bytes), `invalid` adds that share of extra dead-letter lines.
+    """
+
+    offices: int
+    days: int
+    seed: int
+    start: date
+    out_of_order: float = 0.0
+    duplicates: float = 0.0
+    invalid: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class SimulatedRecord:
+    """One message as a producer would send it.
+
+    `key` is the office_id (the Kafka key, so one office stays in one partition), `payload` the exact
+    UTF-8 JSON bytes, `occurred_at` the event's time in UTC (for an invalid line, the time of the valid
+    event it was inserted next to) and `valid_expected` whether the contract validator must accept it.
+    """
+
+    key: str
+    payload: bytes
+    occurred_at: datetime
+    valid_expected: bool = True
+
+
+def check_options(options: SimulationOptions, catalog_size: int) -> None:
+    """Raise ValueError naming the offending option (and the catalog size) when a run is impossible."""
+    if options.offices < 1:
+        raise ValueError(f"offices must be at least 1, got {options.offices}")
+    if options.offices > catalog_size:
+        raise ValueError(
+            f"offices={options.offices} but the catalog has only {catalog_size} offices; "
+            f"ask for at most {catalog_size} or use a larger catalog"
+        )
+    if options.days < 1:
+        raise ValueError(f"days must be at least 1, got {options.days}")
+    for name in ("out_of_order", "duplicates", "invalid"):
+        share = getattr(options, name)
+        if not 0.0 <= share <= 1.0:
+            raise ValueError(f"{name} is a share between 0 and 1, got {share}")
