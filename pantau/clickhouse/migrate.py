@@ -64,8 +64,11 @@ def load_migrations() -> list[Migration]:
     return migrations
 
 
-def apply_migrations(client: Client, database: str) -> MigrationReport:
-    """Apply every migration not yet recorded in `{database}.schema_migrations`; idempotent."""
+def apply_migrations(client: Client, database: str, migrations: list[Migration] | None = None) -> MigrationReport:
+    """Apply every migration not yet recorded in `{database}.schema_migrations`; idempotent.
+
+    `migrations` defaults to the shipped files; passing a list lets a test present an edited file.
+    """
     if not _DATABASE_NAME.match(database):
         raise MigrationError(f"{database!r} is not a valid database name")
     _run(client, f"CREATE DATABASE IF NOT EXISTS {database}", "create database")
@@ -81,7 +84,7 @@ def apply_migrations(client: Client, database: str) -> MigrationReport:
         for row in client.query(f"SELECT version, name, checksum FROM {database}.schema_migrations FINAL").result_rows
     }
     report = MigrationReport()
-    for migration in load_migrations():
+    for migration in migrations if migrations is not None else load_migrations():
         label = f"{migration.version:04d}_{migration.name}"
         if migration.version in recorded:
             if recorded[migration.version][1] != migration.checksum:
