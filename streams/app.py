@@ -46,7 +46,7 @@ def create_app(settings: PantauSettings, catalog: Catalog, nik_key: bytes) -> fa
     )
 
     def table(name: str) -> Any:
-        return app.Table(name, default=None, partitions=partitions, key_type=str, value_type=dict)
+        return app.Table(name, default=None, partitions=partitions, key_type=str)
 
     stores = Stores(
         tickets=table("ticket-state"),

@@ -18,4 +18,4 @@ def worker(bootstrap: BootstrapOption = None, catalog: CatalogOption = None) -> 
     settings = build_settings(kafka_bootstrap=bootstrap, catalog=catalog)
     ensure_topics(settings.bootstrap_servers, topic_names(settings.topic_prefix), settings.kafka_partitions)
     app = create_app(settings, load_catalog(settings.catalog), pseudonym_key(settings))
-    faust.Worker(app, loglevel="WARN", quiet=True).execute_from_commandline()
+    faust.Worker(app, loglevel=settings.stream_log_level, quiet=True).execute_from_commandline()
