@@ -70,7 +70,52 @@ class PantauSettings(BaseSettings):
         default="exactly_once", description="Faust processing guarantee: exactly_once or at_least_once."
     )
 
+    stream_log_level: str = Field(
+        default="WARN", description="Log level of the stream worker (Faust): DEBUG, INFO, WARN."
+    )
+
     catalog: Path | None = Field(default=None, description="Service catalog YAML; the shipped one if unset.")
+
+    # --- dashboards and report (issue #6) -------------------------------------------------------------
+    grafana_url: str = Field(default="http://localhost:3000", description="Grafana that `dashboards push` targets.")
+    grafana_token: SecretStr | None = Field(
+        default=None, description="Grafana service account token (Editor role) for `dashboards push`."
+    )
+    dashboards_lang: str = Field(default="id", description="Language of dashboard and report labels: id or en.")
+    report_timezone: str = Field(
+        default="Asia/Jakarta", description="Time zone whose midnights bound a report period (IKM uses each office's)."
+    )
+    # --- end dashboards and report -------------------------------------------------------------------
+
+    # --- alerting (issue #7) -------------------------------------------------------------------------
+    alert_rules: Path | None = Field(default=None, description="Alert rules YAML; the shipped defaults if unset.")
+    alert_oncall: Path | None = Field(
+        default=None, description="On-call schedule YAML (see alerting/oncall.example.yaml); unset: nobody is paged."
+    )
+    alert_dashboard_url: str | None = Field(
+        default=None, description="Grafana base URL put in alert messages; PANTAU_GRAFANA_URL if unset."
+    )
+    alert_webhook_url: str | None = Field(default=None, description="Webhook that receives every notification.")
+    alert_webhook_secret: SecretStr | None = Field(default=None, description="HMAC-SHA256 key signing webhooks.")
+    alert_telegram_token: SecretStr | None = Field(default=None, description="Telegram bot token; unset: no Telegram.")
+    alert_telegram_api_url: str = Field(default="https://api.telegram.org", description="Telegram Bot API base URL.")
+    alert_smtp_host: str | None = Field(default=None, description="SMTP server for alert e-mail; unset: no e-mail.")
+    alert_smtp_port: int = Field(default=25, description="SMTP port (587 with STARTTLS, 465 with TLS).")
+    alert_smtp_username: str | None = None
+    alert_smtp_password: SecretStr | None = None
+    alert_smtp_sender: str = Field(default="pantau@localhost", description="From address of alert e-mail.")
+    alert_smtp_starttls: bool = Field(default=False, description="Upgrade the SMTP connection with STARTTLS.")
+    alert_smtp_tls: bool = Field(default=False, description="Implicit TLS (SMTPS, usually port 465).")
+    alert_tick_s: float = Field(default=1.0, gt=0, description="How often the alert service evaluates its rules.")
+    alert_live: bool = Field(
+        default=True, description="Advance office time with the wall clock (false: event time only, for replays)."
+    )
+    alert_lookback_h: float = Field(
+        default=12.0, ge=0, description="Hours of events re-read at start to rebuild queues and counters."
+    )
+    alert_delivery_attempts: int = Field(default=4, ge=1, description="Tries per channel and contact.")
+    alert_delivery_backoff_s: float = Field(default=0.5, gt=0, description="First retry delay; doubles each time.")
+    # --- end alerting --------------------------------------------------------------------------------
 
     @property
     def uses_external_kafka(self) -> bool:

@@ -103,6 +103,9 @@ FACT_TABLES: dict[topics.TopicSpec, str] = {
     topics.WINDOW_METRICS: "window_metrics",
     topics.SLA_BREACHES: "sla_breaches",
     topics.IKM: "ikm",
+    topics.SIGNALS: "signals",
+    topics.ALERTS: "alerts",
+    topics.ALERT_EVENTS: "alert_events",
 }
 
 

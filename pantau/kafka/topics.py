@@ -26,7 +26,8 @@ WINDOW_METRICS = TopicSpec("window-metrics", "5-minute and hourly metrics per of
 SLA_BREACHES = TopicSpec("sla-breaches", "live and completed waiting-time breaches")
 IKM = TopicSpec("ikm", "IKM per office and period")
 SIGNALS = TopicSpec("signals", "fairness, punctuality and compliance signals")
-ALERTS = TopicSpec("alerts", "alert transitions")
+ALERTS = TopicSpec("alerts", "current state of each alert, re-sent on every transition")
+ALERT_EVENTS = TopicSpec("alert-events", "every alert transition (firing, acknowledged, notified, escalated, resolved)")
 
 ALL_TOPICS: tuple[TopicSpec, ...] = (
     EVENTS,
@@ -39,6 +40,7 @@ ALL_TOPICS: tuple[TopicSpec, ...] = (
     IKM,
     SIGNALS,
     ALERTS,
+    ALERT_EVENTS,
 )
 
 
