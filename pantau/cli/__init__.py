@@ -7,10 +7,11 @@ import sys
 import typer
 from rich.console import Console
 
-from pantau.cli import kafka_cmd
+from pantau.cli import alerts_cmd, dashboards_cmd, kafka_cmd
 from pantau.cli.gateway_cmd import gateway
 from pantau.cli.migrate_cmd import migrate
 from pantau.cli.replay_cmd import replay
+from pantau.cli.report_cmd import report
 from pantau.cli.simulate_cmd import simulate_command
 from pantau.cli.sink_cmd import sink
 from pantau.cli.sql_cmd import sql
@@ -26,6 +27,9 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(kafka_cmd.app, name="kafka")
+app.add_typer(dashboards_cmd.app, name="dashboards")
+app.add_typer(alerts_cmd.app, name="alerts")
+app.command("report")(report)
 app.command("migrate")(migrate)
 app.command("sql")(sql)
 app.command("replay")(replay)

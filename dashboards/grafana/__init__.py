@@ -1,0 +1,1 @@
+"""Building blocks for Pantau's dashboards on top of grafana-foundation-sdk."""

@@ -1,0 +1,181 @@
+"""Detail Kantor: one office by service and counter. Live figures are judged at the end of the range
+(`$__toTime`), so the same panel shows "now" live and the state at that moment for a past range."""
+
+from __future__ import annotations
+
+from dashboards.queries.model import Query, QueryFormat
+from dashboards.queries.scope import in_scope, offices_in_scope
+
+_TICKET_MOVES = "('ticket.called', 'service.started', 'ticket.abandoned', 'service.completed')"
+
+# Tickets issued in the last 12 hours before the end of the range that have not left the queue by then.
+LIVE_QUEUE = Query(
+    f"""
+SELECT count() AS waiting, ifNull(max(dateDiff('second', issued_at, $__toTime)), 0) / 60 AS longest_wait_min
+FROM (
+    SELECT office_id, JSONExtractString(payload, 'ticket_id') AS ticket_id,
+           anyIf(JSONExtractString(payload, 'service_code'), type = 'ticket.issued') AS service_code,
+           minIf(occurred_at, type = 'ticket.issued') AS issued_at,
+           countIf(type = 'ticket.issued') AS issued,
+           countIf(type IN {_TICKET_MOVES}) AS moves
+    FROM {{db}}.events FINAL
+    WHERE occurred_at > $__toTime - INTERVAL 12 HOUR AND occurred_at <= $__toTime
+      AND type IN ('ticket.issued', {_TICKET_MOVES[1:-1]}) AND {offices_in_scope()}
+    GROUP BY office_id, ticket_id)
+WHERE issued > 0 AND moves = 0 AND {in_scope()}""",
+    ("waiting", "longest_wait_min"),
+)
+
+WAITS_BY_SERVICE = Query(
+    f"""
+SELECT tk.service_code AS service_code, any(sv.name) AS service,
+       countIf(tk.outcome != 'abandoned') AS completed,
+       quantileIf(0.5)(tk.wait_s, tk.outcome != 'abandoned') / 60 AS p50_wait_min,
+       quantileIf(0.9)(tk.wait_s, tk.outcome != 'abandoned') / 60 AS p90_wait_min,
+       quantileIf(0.95)(tk.wait_s, tk.outcome != 'abandoned') / 60 AS p95_wait_min,
+       any(tk.target_wait_s) / 60 AS target_wait_min,
+       countIf(tk.outcome != 'abandoned' AND tk.wait_s <= tk.target_wait_s)
+           / nullIf(countIf(tk.outcome != 'abandoned' AND tk.wait_s IS NOT NULL), 0) AS compliance,
+       any(sv.target_within) AS target,
+       countIf(tk.wait_breached = 1) AS breaches,
+       countIf(tk.outcome = 'abandoned') / count() AS abandonment_rate
+FROM {{db}}.tickets AS tk FINAL
+LEFT JOIN (SELECT service_code, name, target_within FROM {{db}}.services FINAL) AS sv
+    ON sv.service_code = tk.service_code
+WHERE $__timeFilter(tk.ended_at) AND {in_scope("tk.office_id", "tk.service_code")}
+GROUP BY tk.service_code
+ORDER BY compliance ASC""",
+    (
+        "service_code", "service", "completed", "p50_wait_min", "p90_wait_min", "p95_wait_min", "target_wait_min",
+        "compliance", "target", "breaches", "abandonment_rate",
+    ),
+)
+
+WAIT_TREND = Query(
+    f"""
+SELECT $__timeInterval(started_at) AS time,
+       quantile(0.5)(wait_s) / 60 AS p50_wait_min,
+       quantile(0.9)(wait_s) / 60 AS p90_wait_min,
+       quantile(0.95)(wait_s) / 60 AS p95_wait_min
+FROM {{db}}.tickets FINAL
+WHERE $__timeFilter(started_at) AND outcome != 'abandoned' AND {in_scope()}
+GROUP BY time
+ORDER BY time""",
+    ("time", "p50_wait_min", "p90_wait_min", "p95_wait_min"),
+    QueryFormat.TIME_SERIES,
+)
+
+BREACH_TREND = Query(
+    f"""
+SELECT $__timeInterval(detected_at) AS time, kind, count() AS breaches
+FROM {{db}}.sla_breaches FINAL
+WHERE $__timeFilter(detected_at) AND {in_scope()}
+GROUP BY time, kind
+ORDER BY time, kind""",
+    ("time", "kind", "breaches"),
+    QueryFormat.TIME_SERIES,
+)
+
+# Hour of the office's local day: `$tz` is a hidden variable holding the office's time zone.
+THROUGHPUT_BY_HOUR = Query(
+    f"""
+SELECT toHour(toTimeZone(ended_at, '${{tz}}')) AS hour,
+       countIf(outcome != 'abandoned') AS completed,
+       countIf(outcome = 'abandoned') AS abandoned
+FROM {{db}}.tickets FINAL
+WHERE $__timeFilter(ended_at) AND {in_scope()}
+GROUP BY hour
+ORDER BY hour""",
+    ("hour", "completed", "abandoned"),
+)
+
+COUNTERS = Query(
+    f"""
+WITH s AS (
+    SELECT counter_id,
+           countIf(kind = 'late_opening') AS late_openings,
+           avgIf(value, kind = 'late_opening') AS avg_minutes_late,
+           countIf(kind = 'queue_jump') AS queue_jumps
+    FROM {{db}}.signals FINAL
+    WHERE $__timeFilter(detected_at) AND kind IN ('late_opening', 'queue_jump') AND {offices_in_scope()}
+    GROUP BY counter_id)
+SELECT tk.counter_id AS counter_id,
+       count() AS completed,
+       avg(tk.service_s) / 60 AS mean_service_min,
+       quantile(0.9)(tk.wait_s) / 60 AS p90_wait_min,
+       ifNull(s.late_openings, 0) AS late_openings,
+       s.avg_minutes_late AS avg_minutes_late,
+       ifNull(s.queue_jumps, 0) AS queue_jumps
+FROM {{db}}.tickets AS tk FINAL
+LEFT JOIN s ON s.counter_id = tk.counter_id
+WHERE $__timeFilter(tk.ended_at) AND tk.outcome != 'abandoned' AND tk.counter_id != ''
+  AND {in_scope("tk.office_id", "tk.service_code")}
+GROUP BY counter_id, s.late_openings, s.avg_minutes_late, s.queue_jumps
+ORDER BY counter_id""",
+    ("counter_id", "completed", "mean_service_min", "p90_wait_min", "late_openings", "avg_minutes_late", "queue_jumps"),
+)
+
+LATE_OPENINGS = Query(
+    f"""
+SELECT detected_at AS opened_at, office_id, counter_id, round(value, 1) AS minutes_late
+FROM {{db}}.signals FINAL
+WHERE $__timeFilter(detected_at) AND kind = 'late_opening' AND {offices_in_scope()}
+ORDER BY opened_at DESC
+LIMIT 200""",
+    ("opened_at", "office_id", "counter_id", "minutes_late"),
+)
+
+QUEUE_JUMPS = Query(
+    f"""
+SELECT detected_at AS taken_at, office_id, service_code, counter_id, subject_id AS ticket_id,
+       value / 60 AS minutes_ahead, detail
+FROM {{db}}.signals FINAL
+WHERE $__timeFilter(detected_at) AND kind = 'queue_jump' AND {in_scope()}
+ORDER BY taken_at DESC
+LIMIT 200""",
+    ("taken_at", "office_id", "service_code", "counter_id", "ticket_id", "minutes_ahead", "detail"),
+)
+
+PRIORITY_WAITS = Query(
+    f"""
+SELECT if(priority_group IN ('elderly', 'disability', 'pregnant', 'child'), priority_group, 'regular') AS grp,
+       count() AS tickets,
+       avg(wait_s) / 60 AS mean_wait_min,
+       quantile(0.5)(wait_s) / 60 AS p50_wait_min,
+       quantile(0.9)(wait_s) / 60 AS p90_wait_min
+FROM {{db}}.tickets FINAL
+WHERE $__timeFilter(ended_at) AND outcome != 'abandoned' AND wait_s IS NOT NULL AND {in_scope()}
+GROUP BY grp
+ORDER BY grp = 'regular' DESC, grp""",
+    ("grp", "tickets", "mean_wait_min", "p50_wait_min", "p90_wait_min"),
+)
+
+# Fairness and punctuality per office, for the regional view and the report.
+FAIRNESS_BY_OFFICE = Query(
+    f"""
+WITH s AS (
+    SELECT office_id, countIf(kind = 'queue_jump') AS queue_jumps, countIf(kind = 'late_opening') AS late_openings
+    FROM {{db}}.signals FINAL
+    WHERE $__timeFilter(detected_at) AND kind IN ('queue_jump', 'late_opening') AND {offices_in_scope()}
+    GROUP BY office_id),
+     w AS (
+    SELECT office_id,
+           quantileIf(0.5)(wait_s, priority_group IN ('elderly', 'disability', 'pregnant', 'child')) / 60
+               AS priority_p50_wait_min,
+           quantileIf(0.5)(wait_s, priority_group NOT IN ('elderly', 'disability', 'pregnant', 'child')) / 60
+               AS regular_p50_wait_min,
+           countIf(outcome != 'abandoned') AS completed
+    FROM {{db}}.tickets FINAL
+    WHERE $__timeFilter(ended_at) AND outcome != 'abandoned' AND {in_scope()}
+    GROUP BY office_id)
+SELECT w.office_id AS office_id, w.completed AS completed, ifNull(s.queue_jumps, 0) AS queue_jumps,
+       1000 * ifNull(s.queue_jumps, 0) / nullIf(w.completed, 0) AS queue_jumps_per_1000,
+       ifNull(s.late_openings, 0) AS late_openings,
+       w.priority_p50_wait_min AS priority_p50_wait_min, w.regular_p50_wait_min AS regular_p50_wait_min
+FROM w LEFT JOIN s ON s.office_id = w.office_id
+ORDER BY queue_jumps_per_1000 DESC""",
+    (
+        "office_id", "completed", "queue_jumps", "queue_jumps_per_1000", "late_openings", "priority_p50_wait_min",
+        "regular_p50_wait_min",
+    ),
+)

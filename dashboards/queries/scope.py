@@ -1,0 +1,27 @@
+"""Filters shared by every query: the region -> district -> office -> service cascade, and local time.
+
+Every multi-value variable goes through `$__conditionalAll`, so All becomes `1=1` instead of a long
+IN list, and through `${var:singlequote}`, so values are quoted and escaped by Grafana.
+"""
+
+from __future__ import annotations
+
+REGION = "$__conditionalAll(region IN (${region:singlequote}), $region)"
+DISTRICT = "$__conditionalAll(district IN (${district:singlequote}), $district)"
+OFFICE = "$__conditionalAll(office_id IN (${office:singlequote}), $office)"
+SERVICE = "$__conditionalAll(service_code IN (${service:singlequote}), $service)"
+
+
+def offices_in_scope(column: str = "office_id") -> str:
+    """`column` is an office of the chosen regions, districts and offices."""
+    return f"{column} IN (SELECT office_id FROM {{db}}.offices FINAL WHERE {REGION} AND {DISTRICT} AND {OFFICE})"
+
+
+def in_scope(office_column: str = "office_id", service_column: str = "service_code") -> str:
+    """Offices and services in the chosen scope."""
+    service = SERVICE.replace("service_code IN", f"{service_column} IN")
+    return f"{offices_in_scope(office_column)} AND {service}"
+
+
+# Offices read with their catalog names, region and district.
+OFFICE_NAMES = "(SELECT office_id, name, region, district FROM {db}.offices FINAL)"

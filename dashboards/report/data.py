@@ -1,0 +1,76 @@
+"""Runs the dashboards' queries for the report's period and region, exactly as Grafana would."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from clickhouse_connect.driver.client import Client
+
+from dashboards.expand import render_sql
+from dashboards.interpolation import Selection
+from dashboards.queries import complaints, ikm, office, regional
+from dashboards.queries.model import Query
+from dashboards.report.period import Period
+
+# Every figure in the report, by name: the same Query objects the dashboard panels use.
+REPORT_QUERIES: dict[str, Query] = {
+    "summary": regional.SUMMARY,
+    "ranking": regional.OFFICE_RANKING,
+    "ikm": ikm.RANKING,
+    "nrr_unsur": ikm.NRR_BY_UNSUR,
+    "nrr_office": ikm.NRR_BY_OFFICE,
+    "services": office.WAITS_BY_SERVICE,
+    "complaints": complaints.SUMMARY,
+    "complaint_categories": complaints.BY_CATEGORY,
+    "complaint_offices": complaints.BY_OFFICE,
+    "overdue": complaints.OVERDUE,
+    "pungli": complaints.PUNGLI,
+    "fairness": office.FAIRNESS_BY_OFFICE,
+    "priority": office.PRIORITY_WAITS,
+}
+
+
+@dataclass(frozen=True)
+class Table:
+    """A query's result: column names and rows."""
+
+    columns: tuple[str, ...]
+    rows: list[tuple[Any, ...]]
+
+    def records(self) -> list[dict[str, Any]]:
+        return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
+
+    def first(self) -> dict[str, Any]:
+        records = self.records()
+        return records[0] if records else {column: None for column in self.columns}
+
+
+def report_variables(period: Period, region: str | None) -> dict[str, Selection]:
+    """Variables as a dashboard user would set them: one region (or All), everything else All."""
+    every = Selection(is_all=True, multi=True)
+    return {
+        "region": Selection(values=(region,), multi=True) if region else every,
+        "district": every,
+        "office": every,
+        "service": every,
+        "period_kind": Selection(values=(period.kind,)),
+    }
+
+
+def rendered_queries(database: str, period: Period, region: str | None, timezone: str) -> dict[str, str]:
+    """The final SQL of every report figure."""
+    variables = report_variables(period, region)
+    time_range = period.time_range(timezone)
+    return {name: render_sql(q.for_database(database), variables, time_range) for name, q in REPORT_QUERIES.items()}
+
+
+def load_report_data(
+    client: Client, database: str, period: Period, region: str | None, timezone: str = "Asia/Jakarta"
+) -> dict[str, Table]:
+    """Run every report query; the figures in the page are these rows, nothing recomputed in Python."""
+    tables = {}
+    for name, sql in rendered_queries(database, period, region, timezone).items():
+        result = client.query(sql)
+        tables[name] = Table(REPORT_QUERIES[name].columns, [tuple(row) for row in result.result_rows])
+    return tables

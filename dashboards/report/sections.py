@@ -1,0 +1,76 @@
+"""HTML building blocks of the report: tables whose cells say which query, row and column they show."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from html import escape
+from typing import Any
+
+from dashboards.report import fmt
+from dashboards.report.data import Table
+
+Formatter = Callable[[Any], str]
+
+
+def count(value: Any) -> str:
+    return fmt.number(value, 0)
+
+
+def one(value: Any) -> str:
+    return fmt.number(value, 1)
+
+
+def two(value: Any) -> str:
+    return fmt.number(value, 2)
+
+
+def three(value: Any) -> str:
+    return fmt.number(value, 3)
+
+
+def pct(value: Any) -> str:
+    return fmt.percent(value, 1)
+
+
+def text(value: Any) -> str:
+    return "-" if value is None or value == "" else str(value)
+
+
+def figure(query: str, column: str, row: int, value: Any, formatter: Formatter, css: str = "") -> str:
+    """One number, tagged with where it came from (so a test can check it against the SQL)."""
+    return (
+        f'<span class="fig {css}" data-q="{query}" data-col="{column}" data-row="{row}">'
+        f"{escape(formatter(value))}</span>"
+    )
+
+
+def table(
+    query: str,
+    data: Table,
+    columns: Sequence[tuple[str, str, Formatter]],
+    limit: int | None = None,
+    css_of: Callable[[str, dict[str, Any]], str] | None = None,
+) -> str:
+    """An HTML table of the query's rows: (column, heading, formatter) per shown column."""
+    records = data.records()[:limit] if limit else data.records()
+    if not records:
+        return '<p class="empty">Tidak ada data untuk periode ini.</p>'
+    left = ' class="t"'
+    head = "".join(
+        f"<th{left if formatter is text else ''}>{escape(heading)}</th>" for _, heading, formatter in columns
+    )
+    body = []
+    for index, record in enumerate(records):
+        cells = []
+        for column, _, formatter in columns:
+            css = css_of(column, record) if css_of else ""
+            align = ' class="t"' if formatter is text else ""
+            cells.append(f"<td{align}>{figure(query, column, index, record[column], formatter, css)}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return f'<table><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+
+
+def tile(query: str, column: str, label: str, value: Any, formatter: Formatter, css: str = "") -> str:
+    """A headline figure."""
+    shown = figure(query, column, 0, value, formatter)
+    return f'<div class="tile {css}"><div class="label">{escape(label)}</div>{shown}</div>'

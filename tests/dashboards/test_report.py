@@ -1,0 +1,138 @@
+"""The evaluation report for October 2026, rendered in headless Chromium: a real page, not blank, whose
+numbers are the SQL results (the same queries as the dashboards)."""
+
+from __future__ import annotations
+
+import math
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+from clickhouse_connect.driver.client import Client
+from PIL import Image
+from typer.testing import CliRunner
+
+from dashboards.report import fmt
+from dashboards.report.data import Table, load_report_data
+from dashboards.report.period import PeriodError, parse_period
+from dashboards.report.render import render_report
+from pantau.cli import app
+from tests.dashboards.seeded_week import SeededWeek
+
+CHROMIUM_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars",
+]
+
+
+class FigureParser(HTMLParser):
+    """Collects (query, column, row) -> shown text of every tagged figure."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.figures: dict[tuple[str, str, int], str] = {}
+        self._open: tuple[str, str, int] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "span" and found.get("data-q"):
+            self._open = (str(found["data-q"]), str(found["data-col"]), int(str(found["data-row"])))
+            self.figures[self._open] = ""
+
+    def handle_data(self, data: str) -> None:
+        if self._open is not None:
+            self.figures[self._open] += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "span":
+            self._open = None
+
+
+@pytest.fixture(scope="module")
+def report(clickhouse: Client, seeded_week: SeededWeek, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    period = parse_period("2026-10", "month")
+    data = load_report_data(clickhouse, seeded_week.database, period, None)
+    folder = tmp_path_factory.mktemp("report")
+    page = folder / "evaluasi-2026-10.html"
+    page.write_text(render_report(data, period, None, None), encoding="utf-8")
+    return {"data": data, "page": page, "folder": folder}
+
+
+def _chromium(chromium: Path, folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(chromium), *CHROMIUM_FLAGS, f"--user-data-dir={folder / 'profile'}", *args],
+        capture_output=True, text=True, timeout=180, check=False,
+    )
+
+
+def test_screenshot_is_not_blank(report: dict[str, Any], chromium: Path) -> None:
+    shot = report["folder"] / "report.png"
+    done = _chromium(chromium, report["folder"], f"--screenshot={shot}", "--window-size=1200,2400",
+                     report["page"].as_uri())
+    assert shot.exists(), done.stderr[-2000:]
+    image = Image.open(shot).convert("L")
+    histogram = image.histogram()
+    non_white = sum(histogram[:240]) / (image.width * image.height)
+    assert image.size == (1200, 2400)
+    assert non_white > 0.02, f"only {non_white:.3%} of the page is not white"
+    assert len([level for level, pixels in enumerate(histogram) if pixels]) > 20  # text, bars, colours
+
+
+def _close(shown: str, expected: Any) -> bool:
+    value = fmt.parse(shown)
+    if expected is None or (isinstance(expected, float) and math.isnan(expected)):
+        return value is None
+    decimals = len(shown.rstrip("%").split(",")[1]) if "," in shown else 0
+    scale = 100.0 if shown.endswith("%") else 1.0
+    return value is not None and abs(value - float(expected)) <= 0.5 * 10 ** -decimals / scale + 1e-9
+
+
+def test_numbers_in_the_page_are_the_sql_results(report: dict[str, Any], chromium: Path) -> None:
+    done = _chromium(chromium, report["folder"], "--dump-dom", report["page"].as_uri())
+    assert done.returncode == 0, done.stderr[-2000:]
+    parser = FigureParser()
+    parser.feed(done.stdout)
+    data: dict[str, Table] = report["data"]
+    assert len(parser.figures) > 200
+    checked = 0
+    for (query, column, row), shown in parser.figures.items():
+        expected = data[query].records()[row][column]
+        if isinstance(expected, int | float) and not isinstance(expected, bool) and column not in (
+            "below_min_sample",
+        ):
+            assert _close(shown, expected), f"{query}[{row}].{column}: page {shown!r}, SQL {expected!r}"
+            checked += 1
+    assert checked > 150
+    offices = {r["office_id"] for r in data["ranking"].records()}
+    assert offices == {"MPP-JKT-01", "DUKCAPIL-JKT-TIM", "MPP-BDG-01", "MPP-DPS-01", "MPP-JYP-01"}
+    below = [r for r in data["ikm"].records() if r["below_min_sample"]]
+    for record in below:  # the insufficient sample is flagged in the page
+        index = data["ikm"].records().index(record)
+        assert parser.figures[("ikm", "below_min_sample", index)] == "kurang"
+
+
+def test_headline_count_matches_an_independent_query(
+    report: dict[str, Any], clickhouse: Client, seeded_week: SeededWeek
+) -> None:
+    period = parse_period("2026-10")
+    window = period.time_range()
+    direct = clickhouse.query(
+        f"SELECT countIf(outcome != 'abandoned') FROM {seeded_week.database}.tickets FINAL "
+        "WHERE ended_at >= {a:DateTime64(3)} AND ended_at <= {b:DateTime64(3)}",
+        parameters={"a": window.start.replace(tzinfo=None), "b": window.end.replace(tzinfo=None)},
+    ).result_rows[0][0]
+    assert report["data"]["summary"].first()["completed"] == direct > 0
+    assert "Oktober 2026" in report["page"].read_text(encoding="utf-8")
+
+
+def test_period_parsing_and_cli_errors(tmp_path: Path) -> None:
+    assert parse_period("2026-Q4", "quarter").label() == "Triwulan IV 2026"
+    assert parse_period("2026-11", "quarter").start.month == 10
+    assert parse_period("2026", "year").end.year == 2027
+    assert parse_period("2026-12").end.isoformat() == "2027-01-01"
+    with pytest.raises(PeriodError):
+        parse_period("Oktober")
+    result = CliRunner().invoke(app, ["report", "--period", "2026-13", "--out", str(tmp_path / "r.html")])
+    assert result.exit_code != 0 and isinstance(result.exception, PeriodError)
