@@ -1,0 +1,136 @@
+"""Set-up shared by the benchmarks: a broker, a fresh topic, simulated events, the machine, a table.
+
+The broker is the one named by --bootstrap, PANTAU_KAFKA_BOOTSTRAP or KAFKA_BOOTSTRAP; with none
+of them a private LocalBroker (the launcher of `pantau kafka up`) is started in a temporary folder on
+free ports and stopped afterwards, so a benchmark never touches a developer's running broker.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import platform
+import socket
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+
+from kafka import KafkaProducer
+
+from pantau.catalog import load_catalog
+from pantau.kafka.admin import ensure_topics
+from pantau.kafka.broker import LocalBroker
+from pantau.kafka.jars import project_root
+from producers.simulator import SimulatedRecord, SimulationOptions, simulate
+
+START = date(2026, 11, 2)  # a Monday
+PARTITIONS = 6  # Pantau's default (PANTAU_KAFKA_PARTITIONS)
+
+
+def configured_bootstrap(flag: str | None) -> str | None:
+    """--bootstrap, else PANTAU_KAFKA_BOOTSTRAP, else KAFKA_BOOTSTRAP, else None (start a broker)."""
+    return flag or os.environ.get("PANTAU_KAFKA_BOOTSTRAP") or os.environ.get("KAFKA_BOOTSTRAP") or None
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("localhost", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def kafka(bootstrap: str | None) -> Iterator[str]:
+    """The bootstrap address of the configured cluster, or of a private broker started for the run."""
+    if bootstrap:
+        yield bootstrap
+        return
+    with tempfile.TemporaryDirectory(prefix="pantau-bench-kafka-") as folder:
+        broker = LocalBroker(
+            home=Path(folder),
+            port=_free_port(),
+            controller_port=_free_port(),
+            partitions=PARTITIONS,
+            heap="768m",
+            libs_dir=project_root() / ".pantau" / "kafka" / "libs",
+        )
+        started = time.monotonic()
+        broker.start(timeout_s=180)
+        print(f"started a private Kafka broker at {broker.bootstrap} in {time.monotonic() - started:.1f} s")
+        try:
+            yield broker.bootstrap
+        finally:
+            broker.stop()
+
+
+def fresh_topic(bootstrap: str, stem: str, partitions: int = PARTITIONS) -> str:
+    """Create a topic no earlier run used."""
+    name = f"bench.{stem}.{uuid.uuid4().hex[:8]}"
+    ensure_topics(bootstrap, [name], partitions)
+    return name
+
+
+def simulated_records(count: int, offices: int = 26, seed: int = 1) -> list[SimulatedRecord]:
+    """The first `count` events the simulator writes for `offices` offices from START (as many days as needed)."""
+    catalog = load_catalog()
+    options = SimulationOptions(offices=min(offices, len(catalog.offices)), days=366, seed=seed, start=START)
+    records = list(itertools.islice(simulate(catalog, options), count))
+    if len(records) < count:
+        raise SystemExit(f"the simulator wrote only {len(records)} events; ask for fewer")
+    return records
+
+
+def produce(bootstrap: str, topic: str, records: Sequence[SimulatedRecord]) -> float:
+    """Send every record (key office_id) as Pantau's producers do (acks=all, idempotent, lz4); seconds taken."""
+    producer = KafkaProducer(
+        bootstrap_servers=bootstrap,
+        acks="all",
+        enable_idempotence=True,
+        compression_type="lz4",
+        linger_ms=5,
+        batch_size=256 * 1024,
+        client_id="pantau-bench",
+    )
+    started = time.perf_counter()
+    for record in records:
+        producer.send(topic, key=record.key.encode(), value=record.payload)
+    producer.flush()
+    elapsed = time.perf_counter() - started
+    producer.close()
+    return elapsed
+
+
+def machine() -> str:
+    """One line naming the machine, for the record of a figure."""
+    model = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{model}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}"
+
+
+def print_table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
+    """A plain, aligned table: the first column left-aligned, numbers with thousands separators."""
+
+    def cell(value: object) -> str:
+        if isinstance(value, float):
+            return f"{value:,.2f}" if value < 100 else f"{value:,.0f}"
+        if isinstance(value, int):
+            return f"{value:,}"
+        return str(value)
+
+    cells = [[cell(value) for value in row] for row in [list(header), *rows]]
+    widths = [max(len(row[index]) for row in cells) for index in range(len(header))]
+    for row in cells:
+        first, *rest = row
+        print(
+            f"{first:<{widths[0]}}"
+            + "".join(f"  {value:>{width}}" for value, width in zip(rest, widths[1:], strict=True))
+        )
