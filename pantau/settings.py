@@ -117,6 +117,13 @@ class PantauSettings(BaseSettings):
     alert_delivery_backoff_s: float = Field(default=0.5, gt=0, description="First retry delay; doubles each time.")
     # --- end alerting --------------------------------------------------------------------------------
 
+    # --- scale (issue #8) ---------------------------------------------------------------------------
+    clickhouse_cluster: str | None = Field(
+        default=None,
+        description="ClickHouse cluster name: migrations run ON CLUSTER it with Replicated* engines (docs/scaling.md).",
+    )
+    # --- end scale -----------------------------------------------------------------------------------
+
     @property
     def uses_external_kafka(self) -> bool:
         """True when a cluster was configured, so Pantau must not start a local broker."""

@@ -4,6 +4,11 @@ Files are `migrations/NNNN_name.sql` with `{database}` in place of the database 
 use a fresh database and a cluster can use its own). Applied versions and their checksums are
 recorded in `schema_migrations`; a changed file that was already applied is an error, because
 silently diverging schemas are worse than a failed deploy.
+
+On a ClickHouse cluster (`cluster` set, from PANTAU_CLICKHOUSE_CLUSTER) every DDL statement runs
+`ON CLUSTER <name>` and every *MergeTree engine becomes its Replicated* twin, so one `pantau migrate`
+creates the same schema on every replica. The files stay engine-neutral and their checksums are the
+same either way; with no cluster (the embedded engine, a single server) statements run as written.
 """
 
 from __future__ import annotations
@@ -20,6 +25,17 @@ from pantau.errors import MigrationError
 
 _FILE_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 _DATABASE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+# The object a DDL statement names, after which ClickHouse expects `ON CLUSTER`.
+_DDL_HEAD = re.compile(
+    r"^(?P<head>(?:CREATE\s+(?:OR\s+REPLACE\s+)?(?:DATABASE|TABLE|(?:MATERIALIZED\s+)?VIEW|DICTIONARY)"
+    r"(?:\s+IF\s+NOT\s+EXISTS)?"
+    r"|ALTER\s+TABLE|TRUNCATE\s+TABLE(?:\s+IF\s+EXISTS)?"
+    r"|DROP\s+(?:DATABASE|TABLE|VIEW|DICTIONARY)(?:\s+IF\s+EXISTS)?)\s+)"
+    r"(?P<name>[A-Za-z_][\w.]*)",
+    re.IGNORECASE,
+)
+_RENAME = re.compile(r"^RENAME\s+TABLE\s", re.IGNORECASE)
+_ENGINE = re.compile(r"ENGINE\s*=\s*(?P<kind>[A-Za-z]*)MergeTree\b(?:\s*\((?P<args>[^()]*)\))?")
 
 
 @dataclass(frozen=True)
@@ -64,16 +80,55 @@ def load_migrations() -> list[Migration]:
     return migrations
 
 
-def apply_migrations(client: Client, database: str, migrations: list[Migration] | None = None) -> MigrationReport:
+def on_cluster(statement: str, cluster: str) -> str:
+    """`statement` as it must run on every replica of `cluster`: DDL gets `ON CLUSTER`, engines replicate.
+
+    Statements that are not DDL (INSERT, SELECT) are returned unchanged: on a replicated table an
+    insert on one replica reaches the others by replication, not by being run everywhere.
+    """
+    if re.search(r"\bON\s+CLUSTER\b", statement, re.IGNORECASE):
+        return statement
+    if _RENAME.match(statement):
+        return f"{statement} ON CLUSTER {cluster}"
+    head = _DDL_HEAD.match(statement)
+    if head is None:
+        return statement
+    name = head.group("name")
+    rewritten = f"{head.group('head')}{name} ON CLUSTER {cluster}{statement[head.end():]}"
+    return _ENGINE.sub(lambda engine: _replicated(engine, name), rewritten)
+
+
+def _replicated(engine: re.Match[str], table: str) -> str:
+    """The Replicated* form of one engine clause; the ZooKeeper/Keeper path is unique per table."""
+    kind = engine.group("kind")
+    if kind.startswith("Replicated"):
+        return engine.group(0)
+    path = f"'/clickhouse/tables/{{shard}}/{table.replace('.', '/')}'"
+    args = [path, "'{replica}'"]
+    if engine.group("args") and engine.group("args").strip():
+        args.append(engine.group("args").strip())
+    return f"ENGINE = Replicated{kind}MergeTree({', '.join(args)})"
+
+
+def apply_migrations(
+    client: Client, database: str, migrations: list[Migration] | None = None, cluster: str | None = None
+) -> MigrationReport:
     """Apply every migration not yet recorded in `{database}.schema_migrations`; idempotent.
 
     `migrations` defaults to the shipped files; passing a list lets a test present an edited file.
+    `cluster` (PANTAU_CLICKHOUSE_CLUSTER) runs every DDL statement ON CLUSTER with Replicated engines;
+    None, for the embedded engine or a single server, runs the files as written.
     """
     if not _DATABASE_NAME.match(database):
         raise MigrationError(f"{database!r} is not a valid database name")
-    _run(client, f"CREATE DATABASE IF NOT EXISTS {database}", "create database")
-    _run(
-        client,
+    if cluster is not None and not _DATABASE_NAME.match(cluster):
+        raise MigrationError(f"{cluster!r} is not a valid cluster name (set PANTAU_CLICKHOUSE_CLUSTER to one)")
+
+    def run(statement: str, label: str) -> None:
+        _run(client, statement if cluster is None else on_cluster(statement, cluster), label)
+
+    run(f"CREATE DATABASE IF NOT EXISTS {database}", "create database")
+    run(
         f"CREATE TABLE IF NOT EXISTS {database}.schema_migrations "
         "(version UInt32, name String, checksum String, applied_at DateTime64(3, 'UTC')) "
         "ENGINE = ReplacingMergeTree ORDER BY version",
@@ -95,7 +150,7 @@ def apply_migrations(client: Client, database: str, migrations: list[Migration] 
             report.already_applied.append(label)
             continue
         for statement in migration.statements(database):
-            _run(client, statement, label)
+            run(statement, label)
         client.command(
             f"INSERT INTO {database}.schema_migrations (version, name, checksum, applied_at) "
             "VALUES ({version:UInt32}, {name:String}, {checksum:String}, now64(3))",
