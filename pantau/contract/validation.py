@@ -11,7 +11,7 @@ from typing import Any, Protocol
 
 import orjson
 from pydantic import TypeAdapter, ValidationError
-from pydantic_core import ErrorDetails
+from pydantic_core import ErrorDetails, from_json
 
 from pantau.contract.dead_letters import DeadLetter, DeadLetterReason, ReasonCode
 from pantau.contract.models import EVENT_TYPES, ComplaintFiled, Event, SurveySubmitted, TicketIssued
@@ -50,19 +50,19 @@ class EventValidator:
     def validate(self, raw: bytes | str | Mapping[str, Any]) -> Event | DeadLetter:
         """Return the typed event, or a `DeadLetter` whose reason names the offending field.
 
-        Never raises on bad input: bad data is an expected outcome, not an exception.
+        Never raises on bad input: bad data is an expected outcome, not an exception. The raw text
+        is only rendered for a dead letter, so valid events pay nothing for it.
         """
-        raw_text = _raw_text(raw)
         try:
             if isinstance(raw, Mapping):
                 event = _EVENT_ADAPTER.validate_python(dict(raw))
             else:
                 event = _EVENT_ADAPTER.validate_json(raw)
         except ValidationError as exc:
-            return DeadLetter(raw=raw_text, reason=_reason_from(exc.errors(include_url=False)))
-        reason = self._catalog_reason(event)
+            return DeadLetter(raw=_raw_text(raw), reason=_reason_from(exc.errors(include_url=False)))
+        reason = _non_finite_reason(raw) or self._catalog_reason(event)
         if reason is not None:
-            return DeadLetter(raw=raw_text, reason=reason)
+            return DeadLetter(raw=_raw_text(raw), reason=reason)
         return event
 
     def _catalog_reason(self, event: Event) -> DeadLetterReason | None:
@@ -86,6 +86,29 @@ def _service_code_of(event: Event) -> str | None:
     return None
 
 
+def _non_finite_reason(raw: bytes | str | Mapping[str, Any]) -> DeadLetterReason | None:
+    """INVALID_JSON if text that pydantic accepted holds a NaN, Infinity or -Infinity token.
+
+    pydantic's JSON parser accepts these tokens, but they are not JSON (RFC 8259): strict readers
+    downstream (orjson in the sink, other teams' tools) cannot read such an event, so it is a dead letter
+    (CONTRACT section 1). The substring test keeps the strict re-parse off the path of ordinary events;
+    a string value that merely contains "NaN" costs one extra parse and passes.
+    """
+    if isinstance(raw, Mapping):
+        return None  # already parsed: whatever produced it decided what a number is
+    if isinstance(raw, str) and "NaN" not in raw and "Infinity" not in raw:
+        return None
+    if isinstance(raw, bytes | bytearray) and b"NaN" not in raw and b"Infinity" not in raw:
+        return None
+    try:
+        from_json(raw, allow_inf_nan=False)
+    except ValueError as exc:  # the text parsed with the tokens allowed, so they are what failed
+        return DeadLetterReason(
+            ReasonCode.INVALID_JSON, None, f"NaN, Infinity and -Infinity are not JSON numbers ({exc})"
+        )
+    return None
+
+
 def _raw_text(raw: bytes | str | Mapping[str, Any]) -> str:
     if isinstance(raw, str):
         return raw
@@ -94,7 +117,22 @@ def _raw_text(raw: bytes | str | Mapping[str, Any]) -> str:
     try:
         return orjson.dumps(dict(raw), default=str).decode()
     except TypeError:
+        pass  # an integer beyond 64 bits, nesting deeper than orjson writes, or a non-JSON value
+    try:
         return repr(raw)
+    except (ValueError, RecursionError) as exc:
+        # repr refuses integers beyond sys.get_int_max_str_digits() and recurses on deep nesting; a
+        # dead letter must still be produced, so it says what could not be kept instead of crashing.
+        return f"<a mapping that cannot be written out: {type(exc).__name__}: {exc}>"[:1000]
+
+
+def _safe_repr(value: object, limit: int = 200) -> str:
+    """repr() for a reason detail: bounded, and never raising on huge integers or deep nesting."""
+    try:
+        text = repr(value)
+    except (ValueError, RecursionError):
+        return f"<{type(value).__name__} too large to show>"
+    return text if len(text) <= limit else text[:limit] + "..."
 
 
 def _reason_from(errors: list[ErrorDetails]) -> DeadLetterReason:
@@ -114,13 +152,17 @@ def _reason_from(errors: list[ErrorDetails]) -> DeadLetterReason:
     if kind == "union_tag_not_found":
         return DeadLetterReason(ReasonCode.MISSING_FIELD, "type", "field required")
     if kind == "union_tag_invalid":
-        return DeadLetterReason(ReasonCode.UNKNOWN_TYPE, "type", f"not a v1 event type: {_ctx(error, 'tag')!r}")
+        return DeadLetterReason(
+            ReasonCode.UNKNOWN_TYPE, "type", f"not a v1 event type: {_safe_repr(_ctx(error, 'tag'))}"
+        )
     if kind == "missing":
         return DeadLetterReason(ReasonCode.MISSING_FIELD, field, "field required")
     if field == "v" and kind not in _WRONG_TYPE_ERRORS:
-        return DeadLetterReason(ReasonCode.UNSUPPORTED_VERSION, "v", f"expected 1, got {error.get('input')!r}")
+        return DeadLetterReason(
+            ReasonCode.UNSUPPORTED_VERSION, "v", f"expected 1, got {_safe_repr(error.get('input'))}"
+        )
     if field is not None and field.startswith("scores.") and kind in {"greater_than_equal", "less_than_equal"}:
-        return DeadLetterReason(ReasonCode.SCORE_OUT_OF_RANGE, field, f"{error.get('input')!r} is not 1-4")
+        return DeadLetterReason(ReasonCode.SCORE_OUT_OF_RANGE, field, f"{_safe_repr(error.get('input'))} is not 1-4")
     if field == "occurred_at":
         return DeadLetterReason(ReasonCode.INVALID_TIMESTAMP, field, _strip_prefix(message))
     if kind in _WRONG_TYPE_ERRORS:

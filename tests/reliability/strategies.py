@@ -42,7 +42,7 @@ IDENTIFIER_FIELDS = frozenset({"event_id", "ticket_id", "counter_id", "complaint
 identifiers = st.text(min_size=1, max_size=128)
 small_ids = st.sampled_from(["A001", "A002", "B001", "C1", "S1"])  # few ids, so events of one key collide
 offsets = st.integers(min_value=-12 * 60, max_value=14 * 60).map(lambda minutes: timezone(timedelta(minutes=minutes)))
-moments = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1)).map(
+moments = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2099, 12, 31, 23, 59, 59, 999999)).map(
     lambda naive: naive.replace(tzinfo=UTC)
 )
 
@@ -125,18 +125,20 @@ def valid_events(
     }
     event.update(draw(_type_fields(event_type, ids, office_id)))
     if extras and draw(st.booleans()):
-        event["x_vendor_note"] = draw(json_values())  # unknown fields are ignored, whatever they hold
+        # Unknown fields are ignored whatever JSON they hold; NaN and Infinity are not JSON (see `dumps`).
+        event["x_vendor_note"] = draw(json_values(non_finite=False))
     return event
 
 
-def json_values(max_leaves: int = 20) -> st.SearchStrategy[Any]:
-    """Any JSON value, with the awkward scalars: huge and negative integers, NaN and infinities, long text."""
+def json_values(max_leaves: int = 20, non_finite: bool = True) -> st.SearchStrategy[Any]:
+    """Any JSON value, with the awkward scalars: huge and negative integers, long text and, with
+    `non_finite`, NaN and infinities (which `dumps` writes as the non-JSON tokens lenient producers send)."""
     scalars = (
         st.none()
         | st.booleans()
         | st.integers()
         | st.integers(min_value=-(2**200), max_value=2**200)
-        | st.floats(allow_nan=True, allow_infinity=True)
+        | st.floats(allow_nan=non_finite, allow_infinity=non_finite)
         | st.text()
         | st.text(min_size=129, max_size=20_000).filter(bool)
     )
@@ -179,6 +181,17 @@ def mutated_events(draw: st.DrawFn) -> dict[str, Any]:
     else:
         event[field] = draw(st.integers(min_value=2**63, max_value=2**512)) * draw(st.sampled_from([1, -1]))
     return event
+
+
+def holds_non_finite(value: Any) -> bool:
+    """Whether a parsed document holds NaN or an infinity anywhere (which `dumps` writes as non-JSON tokens)."""
+    if isinstance(value, float):
+        return not math.isfinite(value)
+    if isinstance(value, dict):
+        return any(holds_non_finite(item) for item in value.values())
+    if isinstance(value, list):
+        return any(holds_non_finite(item) for item in value)
+    return False
 
 
 def nested(depth: int, leaf: Any = 0) -> bytes:

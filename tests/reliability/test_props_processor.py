@@ -13,7 +13,7 @@ from typing import Any
 
 import orjson
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pantau.contract import DeadLetter, EventValidator
@@ -47,12 +47,6 @@ def new_stores() -> Stores:
     return Stores(tickets={}, windows={}, complaints={}, ikm={}, surveys_seen={})
 
 
-def at_calendar_edge(raw: bytes) -> bool:
-    """A valid event in the first or last year Python can hold: the known bug of the xfail test below."""
-    event = VALIDATOR.validate(raw)
-    return not isinstance(event, DeadLetter) and event.occurred_at.year in (1, 9999)
-
-
 def run(processor: EventProcessor, payloads: list[bytes], stores: Stores) -> list[list[Output]]:
     return [processor.process(raw, str(position), stores, NOW) for position, raw in enumerate(payloads)]
 
@@ -60,7 +54,6 @@ def run(processor: EventProcessor, payloads: list[bytes], stores: Stores) -> lis
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(mixed_inputs)
 def test_every_invalid_event_yields_exactly_one_dead_letter_and_valid_ones_none(payloads: list[bytes]) -> None:
-    assume(not any(at_calendar_edge(raw) for raw in payloads))
     processor = EventProcessor(CATALOG, b"prop-key", SOURCE)
     stores = new_stores()
 
@@ -130,14 +123,19 @@ def test_final_ticket_rows_and_windows_do_not_depend_on_arrival_order_or_duplica
     assert reordered == in_order
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=OverflowError,
-    reason="BUG: a contract-valid event in year 1 or 9999 whose UTC time (or local date in the office's zone) "
-    "falls outside Python's datetime range makes EventProcessor.process raise OverflowError: a poison pill "
-    "that would stop the worker (see the report of issue #8)",
+# Once a poison pill (issue #8): in UTC or in the office's zone these leave Python's datetime range, and
+# EventProcessor.process raised OverflowError. The contract now refuses times outside 2000-2100 UTC.
+@pytest.mark.parametrize(
+    "occurred_at",
+    [
+        "0001-01-01T00:00:00+07:00",
+        "9999-12-31T23:59:59-05:00",
+        "1970-01-01T00:00:00Z",  # a clock reset to the Unix epoch
+        "1999-12-31T23:59:59.999-00:00",
+        "2100-01-01T06:59:59+07:00",  # 2099-12-31T23:59:59Z in UTC: the last accepted second
+        "2100-01-01T00:00:00Z",
+    ],
 )
-@pytest.mark.parametrize("occurred_at", ["0001-01-01T00:00:00+07:00", "9999-12-31T23:59:59-05:00"])
 def test_an_event_at_the_edge_of_the_calendar_is_processed_or_dead_lettered(occurred_at: str) -> None:
     survey = {
         "event_id": "e1",
@@ -151,4 +149,10 @@ def test_an_event_at_the_edge_of_the_calendar_is_processed_or_dead_lettered(occu
     }
     outputs = EventProcessor(CATALOG, b"k", SOURCE).process(dumps(survey), "0", new_stores(), NOW)
 
-    assert outputs
+    dead = [orjson.loads(output.value) for output in outputs if output.topic == topics.DEAD_LETTERS]  # type: ignore[arg-type]
+    if occurred_at.startswith("2100-01-01T06"):
+        assert outputs and not dead  # a survey row and its IKM periods
+    else:
+        assert len(outputs) == len(dead) == 1
+        assert (dead[0]["reason_code"], dead[0]["field"]) == ("invalid_timestamp", "occurred_at")
+        assert "outside the accepted range" in dead[0]["reason"]

@@ -132,6 +132,10 @@ def test_a_wrong_type_is_named(validator: EventValidator, event_type: str, field
         ({"occurred_at": "2026-11-02"}, (ReasonCode.INVALID_TIMESTAMP, "occurred_at")),
         ({"occurred_at": "2026-13-02T08:15:03+07:00"}, (ReasonCode.INVALID_TIMESTAMP, "occurred_at")),
         ({"occurred_at": 1793600000}, (ReasonCode.INVALID_TIMESTAMP, "occurred_at")),
+        ({"occurred_at": "1970-01-01T00:00:00Z"}, (ReasonCode.INVALID_TIMESTAMP, "occurred_at")),
+        ({"occurred_at": "0001-01-01T00:00:00+07:00"}, (ReasonCode.INVALID_TIMESTAMP, "occurred_at")),
+        ({"occurred_at": "9999-12-31T23:59:59-05:00"}, (ReasonCode.INVALID_TIMESTAMP, "occurred_at")),
+        ({"occurred_at": "2100-01-01T00:00:00Z"}, (ReasonCode.INVALID_TIMESTAMP, "occurred_at")),
         ({"office_id": "NOWHERE-01"}, (ReasonCode.UNKNOWN_OFFICE, "office_id")),
         ({"service_code": "SIHIR"}, (ReasonCode.UNKNOWN_SERVICE, "service_code")),
         ({"priority_group": "vip"}, (ReasonCode.INVALID_VALUE, "priority_group")),
@@ -194,6 +198,8 @@ def test_service_completed_outcome_must_be_one_of_three(validator: EventValidato
         (b"[1, 2]", ReasonCode.NOT_AN_OBJECT),
         (b"null", ReasonCode.NOT_AN_OBJECT),
         (b'"ticket.issued"', ReasonCode.NOT_AN_OBJECT),
+        (orjson.dumps(event("counter.opened"))[:-1] + b',"x":NaN}', ReasonCode.INVALID_JSON),
+        (orjson.dumps(event("counter.opened"))[:-1] + b',"x":[-Infinity]}', ReasonCode.INVALID_JSON),
     ],
 )
 def test_input_that_is_not_an_event_object(validator: EventValidator, raw: bytes, code: ReasonCode) -> None:
@@ -221,6 +227,14 @@ def test_utc_z_and_nanosecond_timestamps_are_accepted(validator: EventValidator)
         result = validator.validate(event("counter.opened", occurred_at=stamp))
         assert not isinstance(result, DeadLetter), stamp
         assert result.occurred_at.utcoffset() is not None
+
+
+def test_the_accepted_time_range_is_2000_to_2100_utc(validator: EventValidator) -> None:
+    for stamp in ("2000-01-01T07:00:00+07:00", "2099-12-31T23:59:59.999Z"):
+        assert not isinstance(validator.validate(event("counter.opened", occurred_at=stamp)), DeadLetter), stamp
+    result = validator.validate(event("counter.opened", occurred_at="2000-01-01T06:59:59+07:00"))
+    assert reason_of(result) == (ReasonCode.INVALID_TIMESTAMP, "occurred_at")
+    assert isinstance(result, DeadLetter) and "outside the accepted range" in result.reason.detail
 
 
 def test_without_a_catalog_only_the_shape_is_checked() -> None:
