@@ -73,11 +73,16 @@ def fresh_topic(bootstrap: str, stem: str, partitions: int = PARTITIONS) -> str:
     return name
 
 
+def simulated_stream(offices: int = 26, seed: int = 1, days: int = 366) -> Iterator[SimulatedRecord]:
+    """The simulator's events for `offices` offices from START, lazily, for up to `days` days."""
+    catalog = load_catalog()
+    options = SimulationOptions(offices=min(offices, len(catalog.offices)), days=days, seed=seed, start=START)
+    return iter(simulate(catalog, options))
+
+
 def simulated_records(count: int, offices: int = 26, seed: int = 1) -> list[SimulatedRecord]:
     """The first `count` events the simulator writes for `offices` offices from START (as many days as needed)."""
-    catalog = load_catalog()
-    options = SimulationOptions(offices=min(offices, len(catalog.offices)), days=366, seed=seed, start=START)
-    records = list(itertools.islice(simulate(catalog, options), count))
+    records = list(itertools.islice(simulated_stream(offices, seed), count))
     if len(records) < count:
         raise SystemExit(f"the simulator wrote only {len(records)} events; ask for fewer")
     return records

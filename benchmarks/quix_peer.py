@@ -29,6 +29,7 @@ import tempfile
 import time
 import uuid
 from collections import Counter
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -172,43 +173,69 @@ def expected_facts(payloads: list[bytes]) -> tuple[int, int]:
     return len(ended), len(waited)
 
 
-def orchestrate(args: argparse.Namespace) -> None:
-    # Pantau's modules only here: the child runs where they cannot be imported.
-    from _common import configured_bootstrap, fresh_topic, kafka, machine, print_table, produce, simulated_records
+@dataclass(frozen=True)
+class PeerRun:
+    """What the Quix child reported for one run, with the figures the orchestrator checks and prints."""
+
+    events: int
+    produce_s: float
+    wall_s: float
+    seen: dict[str, int]
+    busy_s: float
+    samples: list[dict[str, Any]]
+
+    @property
+    def events_per_s(self) -> float:
+        return self.events / self.busy_s
+
+
+def run_peer(bootstrap: str, records: list[Any], idle_s: float) -> PeerRun:
+    """Send `records` to a fresh topic of `bootstrap` and run the Quix app on them in the bench venv."""
+    from _common import fresh_topic, produce
 
     python = bench_python()
-    records = simulated_records(args.events)
     facts, waited = expected_facts([record.payload for record in records])
-    with kafka(configured_bootstrap(args.bootstrap)) as bootstrap, tempfile.TemporaryDirectory() as folder:
+    with tempfile.TemporaryDirectory() as folder:
         topic = fresh_topic(bootstrap, "quix-peer")
         produce_s = produce(bootstrap, topic, records)
         result = Path(folder) / "result.json"
         command = [str(python), "-W", "ignore", __file__, "--child", "--bootstrap", bootstrap, "--topic", topic]
-        command += ["--result", str(result), "--idle-s", str(args.idle_s)]
+        command += ["--result", str(result), "--idle-s", str(idle_s)]
         started = time.monotonic()
         subprocess.run(command, check=True, timeout=3600)
         wall_s = time.monotonic() - started
         outcome = json.loads(result.read_text())
-
     seen, clock = outcome["seen"], outcome["clock"]
-    busy_s = clock["last"] - clock["first"]
     counted = (seen.get("events", 0), seen.get("facts", 0), seen.get("windows", 0))
     if any(got < want for got, want in zip(counted, (len(records), facts, waited), strict=True)):
         raise SystemExit(f"the Quix app stopped early: {seen} (expected {len(records)} events, {facts} facts)")
-    print(f"\nQuix Streams peer ({QUIXSTREAMS}): {len(records):,} simulated events; {machine()}")
+    return PeerRun(len(records), produce_s, wall_s, seen, clock["last"] - clock["first"], outcome["samples"])
+
+
+def orchestrate(args: argparse.Namespace) -> None:
+    # Pantau's modules only here: the child runs where they cannot be imported.
+    from _common import configured_bootstrap, kafka, machine, print_table, simulated_records
+
+    records = simulated_records(args.events)
+    facts, waited = expected_facts([record.payload for record in records])
+    with kafka(configured_bootstrap(args.bootstrap)) as bootstrap:
+        run = run_peer(bootstrap, records, args.idle_s)
+    seen, busy_s, count = run.seen, run.busy_s, len(records)
+    print(f"\nQuix Streams peer ({QUIXSTREAMS}): {count:,} simulated events; {machine()}")
     print_table(
         ("stage", "messages", "expected", "seconds", "msg/s"),
         [
-            ("produce -> Kafka (kafka-python)", len(records), len(records), produce_s, len(records) / produce_s),
-            ("events read", seen["events"], len(records), busy_s, seen["events"] / busy_s),
+            ("produce -> Kafka (kafka-python)", count, count, run.produce_s, count / run.produce_s),
+            ("events read", seen["events"], count, busy_s, seen["events"] / busy_s),
             ("ticket facts (join)", seen["facts"], facts, busy_s, seen["facts"] / busy_s),
             ("5-min window updates (p90)", seen.get("windows", 0), waited, busy_s, seen.get("windows", 0) / busy_s),
         ],
     )
-    print(f"child process wall time {wall_s:.1f} s (start-up, rebalance and {args.idle_s:.0f} s idle stop included)")
-    for sample in outcome["samples"]:
+    idle = f"{args.idle_s:.0f} s idle stop"
+    print(f"child process wall time {run.wall_s:.1f} s (start-up, rebalance and {idle} included)")
+    for sample in run.samples:
         print(f"  window {datetime.fromtimestamp(sample['start_ms'] / 1000, tz=UTC):%Y-%m-%d %H:%M} UTC: {sample}")
-    print(f"\nevents/s of one Quix Streams process: {len(records) / busy_s:,.0f}")
+    print(f"\nevents/s of one Quix Streams process: {run.events_per_s:,.0f}")
 
 
 def main() -> None:
