@@ -3,7 +3,7 @@
 Thin by design: `EventProcessor` does the work; this module wires it to Kafka. Tables are
 changelog-backed in-memory stores, so a restarted worker rebuilds its state from Kafka. With the
 default exactly_once guarantee, state changes, output rows and consumed offsets commit in one Kafka
-transaction.
+transaction per input partition (streams/transactions.py makes that hold across a kill -9).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from pantau.catalog import Catalog
 from pantau.errors import ConfigurationError
 from pantau.kafka import topics
 from pantau.settings import PantauSettings
+from streams import transactions
 from streams.processor import EventProcessor, Stores
 
 GUARANTEES = ("exactly_once", "at_least_once")
@@ -43,6 +44,9 @@ def create_app(settings: PantauSettings, catalog: Catalog, nik_key: bytes) -> fa
         topic_replication_factor=1,
         web_enabled=False,
         consumer_auto_offset_reset="earliest",
+        # A killed worker's partitions move on after this long, not Faust's default minute.
+        broker_session_timeout=settings.stream_session_timeout_s,
+        broker_heartbeat_interval=settings.stream_session_timeout_s / 5,
     )
 
     def table(name: str) -> Any:
@@ -71,6 +75,9 @@ def create_app(settings: PantauSettings, catalog: Catalog, nik_key: bytes) -> fa
             position = f"{message.partition}/{message.offset}"
             for output in processor.process(event.value, position, stores, datetime.now(UTC)):
                 value = output.value if isinstance(output.value, bytes) else orjson.dumps(output.value)
-                await outputs[output.topic].send(key=output.key.encode(), value=value)
+                # The input's partition puts the row in the input's transaction (streams/transactions.py).
+                await outputs[output.topic].send(key=output.key.encode(), value=value, partition=message.partition)
 
+    if settings.stream_guarantee == "exactly_once":
+        transactions.install(app)
     return app

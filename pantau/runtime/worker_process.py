@@ -47,6 +47,12 @@ class WorkerProcess:
         """None while it runs (or before it started)."""
         return None if self._process is None else self._process.poll()
 
+    def kill(self) -> None:
+        """SIGKILL, as a crash would: no transaction is finished, nothing is flushed."""
+        if self._process is not None and self._process.poll() is None:
+            self._process.kill()
+            self._process.wait()
+
     def stop(self, timeout_s: float = 30.0) -> None:
         """SIGTERM (Faust finishes its transaction), then SIGKILL after `timeout_s`."""
         if self._process is None or self._process.poll() is not None:

@@ -3,14 +3,10 @@ checked against an independent computation from the raw input."""
 
 from __future__ import annotations
 
-import time
 import uuid
-from collections import defaultdict
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
-from typing import Any
 
-import orjson
 import pytest
 from clickhouse_connect.driver.client import Client
 from kafka import KafkaConsumer
@@ -23,52 +19,17 @@ from pantau.kafka.topics import EVENTS, topic_names
 from pantau.runtime.worker_process import WorkerProcess
 from pantau.settings import PantauSettings
 from producers.publisher import EventPublisher, create_producer
-from producers.simulator import SimulatedRecord, SimulationOptions, simulate
+from producers.simulator import SimulationOptions, simulate
 from sinks.privacy_filter import PrivacyFilter
 from sinks.routes import default_routes, routed_topics
 from sinks.runner import sink_group
 from sinks.sink import ClickHouseSink, SinkLimits
 from streams.app import app_id
+from tests.integration.pipeline_checks import expected_survey_ids, expected_tickets, wait_for
 
 pytestmark = pytest.mark.integration
 CATALOG = load_catalog()
 KEY = "pipeline-test-key"
-
-
-def wait_for(condition: Any, timeout_s: float, what: str) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(1.0)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-def expected_tickets(records: list[SimulatedRecord]) -> dict[tuple[str, str], tuple[str, float | None]]:
-    """(office, ticket) -> (outcome, wait_s) computed straight from the events, independently of streams/."""
-    lives: dict[tuple[str, str], dict[str, Any]] = defaultdict(dict)
-    for record in records:
-        if not record.valid_expected:
-            continue
-        event = orjson.loads(record.payload)
-        if "ticket_id" not in event:
-            continue
-        at = datetime.fromisoformat(event["occurred_at"])
-        life = lives[(event["office_id"], event["ticket_id"])]
-        slot = event["type"]
-        if slot == "service.completed":
-            life["outcome"] = event["outcome"]
-        life[slot] = min(life.get(slot, at), at)
-    expected = {}
-    for key, life in lives.items():
-        if "ticket.issued" not in life:
-            continue
-        if "outcome" in life:
-            wait = (life["service.started"] - life["ticket.issued"]).total_seconds()
-            expected[key] = (life["outcome"], round(max(wait, 0.0), 3))
-        elif "ticket.abandoned" in life:
-            expected[key] = ("abandoned", None)
-    return expected
 
 
 def test_a_simulated_day_lands_as_the_independent_computation_says(
@@ -134,11 +95,7 @@ def test_a_simulated_day_lands_as_the_independent_computation_says(
     ).result_rows
     assert served_in_windows == sum(1 for outcome, wait in expected.values() if wait is not None)
 
-    surveys: dict[str, set[str]] = defaultdict(set)
-    for record in records:
-        event = orjson.loads(record.payload) if record.valid_expected else {}
-        if event.get("type") == "survey.submitted":
-            surveys[event["office_id"]].add(event["survey_id"])
+    surveys = expected_survey_ids(records)
     ikm = dict(
         clickhouse.query(f"SELECT office_id, respondents FROM {db}.ikm FINAL WHERE period_kind = 'month'").result_rows
     )
