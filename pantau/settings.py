@@ -124,6 +124,32 @@ class PantauSettings(BaseSettings):
     )
     # --- end scale -----------------------------------------------------------------------------------
 
+    # --- streams (issue #4) ---
+    stream_ticket_ttl_h: float = Field(
+        default=24.0, gt=0, description="Office event-time hours without news after which a ticket leaves the state."
+    )
+    stream_window_grace_s: float = Field(
+        default=3600.0, ge=0, description="How long after its end (office event time) a window still takes events."
+    )
+    stream_jump_tolerance_s: float = Field(
+        default=5.0, ge=0, description="A skipped ticket taken within this of a call is not a queue jump."
+    )
+    stream_queue_track_h: float = Field(
+        default=4.0, gt=0, description="Longest wait the queue-jump detector follows; older tickets are forgotten."
+    )
+    stream_opening_grace_min: float = Field(
+        default=5.0, ge=0, description="Minutes after the scheduled opening before a counter opening is late."
+    )
+    stream_burn_page: float = Field(default=6.0, gt=0, description="Burn rate of a page-level compliance signal.")
+    stream_burn_warn: float = Field(default=3.0, gt=0, description="Burn rate of a warn-level compliance signal.")
+    stream_burn_min_long_volume: int = Field(
+        default=10, ge=1, description="Tickets with a wait in the last hour needed before any compliance signal."
+    )
+    stream_burn_min_short_volume: int = Field(
+        default=2, ge=1, description="Tickets with a wait in the last 5 minutes needed to confirm a burn."
+    )
+    # --- end streams ---------------------------------------------------------------------------------
+
     @property
     def uses_external_kafka(self) -> bool:
         """True when a cluster was configured, so Pantau must not start a local broker."""

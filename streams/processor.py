@@ -12,10 +12,7 @@ same rows again rather than new ones.
 
 from __future__ import annotations
 
-from collections.abc import MutableMapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 from pantau.catalog import Catalog
 from pantau.contract import (
@@ -27,52 +24,39 @@ from pantau.contract import (
     SurveySubmitted,
     dead_letter_message,
 )
-from pantau.contract.models import Event
+from pantau.contract.models import CounterOpened, Event
 from pantau.kafka import topics
+from streams.breaches import BreachTracker, LiveBreachTicker
+from streams.housekeeping import Housekeeping
 from streams.logic.complaints import ComplaintState
 from streams.logic.ikm import IkmAccumulator, period_start
 from streams.logic.ticket_lifecycle import COMPLETED_OUTCOMES, TicketEvent, TicketState
-from streams.logic.windows import (
-    WINDOW_SIZES_S,
-    WindowAccumulator,
-    WindowUpdate,
-    update_for_complaint,
-    updates_for_ticket,
-)
+from streams.logic.windows import WINDOW_SIZES_S, WindowUpdate, update_for_complaint, updates_for_ticket
+from streams.options import StreamOptions
+from streams.signals import SignalDetectors
+from streams.state import OfficeClock, Output, Store, Stores
+from streams.windowing import WindowWriter, window_key
 
-Store = MutableMapping[str, Any]
+__all__ = ["EventProcessor", "Output", "Store", "Stores", "StreamOptions", "window_key"]
+
 IKM_PERIODS = ("month", "quarter", "year")
 _TICKET_TYPES = {"ticket.issued", "ticket.called", "service.started", "service.completed", "ticket.abandoned"}
 
 
-@dataclass(frozen=True)
-class Output:
-    """A message to send: topic, key and a JSON-serializable row."""
-
-    topic: topics.TopicSpec
-    key: str
-    value: dict[str, Any] | bytes
-
-
-@dataclass
-class Stores:
-    """The worker's state, one store per concern, keyed by strings that start with the office_id."""
-
-    tickets: Store
-    windows: Store
-    complaints: Store
-    ikm: Store
-    surveys_seen: Store
-
-
 class EventProcessor:
-    """Turns raw events into facts and metric rows; pure apart from the stores it is given."""
+    """Turns raw events into facts, metric rows, breaches and signals; pure apart from the stores it is given."""
 
-    def __init__(self, catalog: Catalog, nik_key: bytes, source: str) -> None:
+    def __init__(self, catalog: Catalog, nik_key: bytes, source: str, options: StreamOptions | None = None) -> None:
         self._catalog = catalog
         self._validator = EventValidator(catalog)
         self._nik_key = nik_key
         self._source = source
+        options = options or StreamOptions()
+        self._breaches = BreachTracker(catalog)
+        self._ticker = LiveBreachTicker(catalog)
+        self._signals = SignalDetectors(catalog, options)
+        self._windows = WindowWriter(options)
+        self._housekeeping = Housekeeping(self._breaches, options)
 
     def process(self, raw: bytes, position: str, stores: Stores, received_at: datetime) -> list[Output]:
         """Validate one raw event and return every message it causes (a dead letter if invalid)."""
@@ -83,15 +67,38 @@ class EventProcessor:
         return self.apply(event, stores)
 
     def apply(self, event: Event, stores: Stores) -> list[Output]:
-        if event.type in _TICKET_TYPES:
-            return self._ticket(event, stores)  # type: ignore[arg-type]
-        if isinstance(event, ComplaintFiled | ComplaintResponded | ComplaintResolved):
-            return self._complaint(event, stores)
-        if isinstance(event, SurveySubmitted):
-            return self._survey(event, stores)
-        return []  # counter events: punctuality signals arrive with the fairness processor
+        """Every message a valid event causes.
 
-    def _ticket(self, event: TicketEvent, stores: Stores) -> list[Output]:
+        The office clock moves first, so live breaches that came due before this event are found
+        while their tickets are still in the queue (the event may be the one that ends a wait);
+        sweeps run last, after the event had its chance to refresh a ticket about to expire.
+        """
+        clock = OfficeClock.load(stores.clocks, event.office_id)
+        clock.observe(event.occurred_at)
+        assert clock.latest is not None
+        outputs = self._breaches.check(event.office_id, clock.latest, stores)
+        if event.type in _TICKET_TYPES:
+            outputs += self._ticket(event, clock, stores)  # type: ignore[arg-type]
+        elif isinstance(event, ComplaintFiled | ComplaintResponded | ComplaintResolved):
+            outputs += self._complaint(event, clock, stores)
+        elif isinstance(event, SurveySubmitted):
+            outputs += self._survey(event, stores)
+        elif isinstance(event, CounterOpened):
+            outputs += self._signals.late_opening(event, stores)
+        outputs += self._housekeeping.sweep(clock, stores)
+        clock.save(stores.clocks)
+        return outputs
+
+    def tick(self, now: datetime, stores: Stores) -> list[Output]:
+        """Live breaches by the wall clock `now` (aware), for a timer in live mode; never writes the stores.
+
+        Returns a live_wait sla_breaches message for every ticket waiting past its target at `now`
+        that neither the event path nor an earlier tick of this processor has sent. Safe to call
+        outside stream iteration and as often as wanted; rows are identical whoever sends them.
+        """
+        return self._ticker.tick(now, stores)
+
+    def _ticket(self, event: TicketEvent, clock: OfficeClock, stores: Stores) -> list[Output]:
         key = f"{event.office_id}|{event.ticket_id}"
         stored = stores.tickets.get(key)
         state = TicketState.from_dict(stored) if stored else TicketState(event.office_id, event.ticket_id)
@@ -99,20 +106,28 @@ class EventProcessor:
             return self._replay_ticket(key, state, stores)
         emission = state.emit(self._catalog)
         stores.tickets[key] = state.to_dict()
+        self._housekeeping.schedule_ticket(state, clock, stores)
+        self._breaches.sync(state, stores)
+        outputs = self._signals.queue_jumps(event, state, stores)
         if emission is None:
-            return []
-        outputs = [Output(topics.TICKETS, key, {**emission.row, "_version": emission.revision})]
+            return outputs
+        row, previous = emission.row, emission.previous
+        outputs += [Output(topics.TICKETS, key, {**row, "_version": emission.revision})]
+        outputs += self._breaches.for_emission(emission)
         changes: list[tuple[WindowUpdate, int]] = []
         for window_s in WINDOW_SIZES_S:
-            if emission.previous is not None:
-                changes += [(update, -1) for update in updates_for_ticket(emission.previous, window_s)]
-            changes += [(update, 1) for update in updates_for_ticket(emission.row, window_s)]
-        outputs += self._apply_windows(changes, stores)
-        newly_completed = emission.row["outcome"] in COMPLETED_OUTCOMES and (
-            emission.previous is None or emission.previous["outcome"] not in COMPLETED_OUTCOMES
+            if previous is not None:
+                changes += [(update, -1) for update in updates_for_ticket(previous, window_s)]
+            changes += [(update, 1) for update in updates_for_ticket(row, window_s)]
+        outputs += self._windows.apply(changes, clock, stores)
+        if row["wait_s"] is not None and (previous is None or previous["wait_s"] is None):
+            assert clock.latest is not None
+            outputs += self._signals.compliance_burn(row, clock.latest, stores)
+        newly_completed = row["outcome"] in COMPLETED_OUTCOMES and (
+            previous is None or previous["outcome"] not in COMPLETED_OUTCOMES
         )
         if newly_completed:
-            outputs += self._ikm(event.office_id, emission.row["ended_at"], stores, served=1)
+            outputs += self._ikm(event.office_id, row["ended_at"], stores, served=1)
         return outputs
 
     def _replay_ticket(self, key: str, state: TicketState, stores: Stores) -> list[Output]:
@@ -121,18 +136,20 @@ class EventProcessor:
         After a crash, events past the last committed offset come again while the state may already
         hold them, and their rows may not have reached Kafka. Re-sending the current rows with their
         current versions is harmless (the sink keeps one row per key and version) and loses nothing.
+        Signals decided by the event are not re-sent: they are the same or none.
         """
+        outputs = self._breaches.replay(state, stores)
         if state.revision == 0 or state.last_emitted is None:
-            return []
+            return outputs
         row = state.last_emitted
-        outputs = [Output(topics.TICKETS, key, {**row, "_version": state.revision})]
+        outputs.append(Output(topics.TICKETS, key, {**row, "_version": state.revision}))
         for window_s in WINDOW_SIZES_S:
             keys = [window_key(update) for update in updates_for_ticket(row, window_s)]
-            outputs += self._window_rows(keys, stores)
+            outputs += self._windows.rows(keys, stores)
         return outputs
 
     def _complaint(
-        self, event: ComplaintFiled | ComplaintResponded | ComplaintResolved, stores: Stores
+        self, event: ComplaintFiled | ComplaintResponded | ComplaintResolved, clock: OfficeClock, stores: Stores
     ) -> list[Output]:
         key = f"{event.office_id}|{event.complaint_id}"
         stored = stores.complaints.get(key)
@@ -152,7 +169,7 @@ class EventProcessor:
                 (update_for_complaint(event.office_id, state.service_code, state.filed_at, window_s), 1)
                 for window_s in WINDOW_SIZES_S
             ]
-            outputs += self._apply_windows(changes, stores)
+            outputs += self._windows.apply(changes, clock, stores)
         return outputs
 
     def _survey(self, event: SurveySubmitted, stores: Stores) -> list[Output]:
@@ -190,34 +207,3 @@ class EventProcessor:
             if row is not None:
                 outputs.append(Output(topics.IKM, key, {**row, "_version": version}))
         return outputs
-
-    def _apply_windows(self, changes: list[tuple[WindowUpdate, int]], stores: Stores) -> list[Output]:
-        touched: list[str] = []
-        for update, sign in changes:
-            key = window_key(update)
-            stored = stores.windows.get(key)
-            accumulator = WindowAccumulator.from_dict(stored) if stored else WindowAccumulator()
-            accumulator.apply(update, 1 if sign > 0 else -1)
-            version = int(stored.get("_version", 0) if stored else 0) + 1
-            stores.windows[key] = {**accumulator.to_dict(), "_version": version}
-            if key not in touched:
-                touched.append(key)
-        return self._window_rows(touched, stores)
-
-    def _window_rows(self, keys: list[str], stores: Stores) -> list[Output]:
-        outputs = []
-        for key in keys:
-            stored = stores.windows.get(key)
-            if stored is None:
-                continue
-            office_id, service_code, window_s, start = key.split("|")
-            row = WindowAccumulator.from_dict(stored).to_row(
-                office_id, service_code, datetime.fromtimestamp(int(start), tz=UTC), int(window_s)
-            )
-            outputs.append(Output(topics.WINDOW_METRICS, key, {**row, "_version": stored["_version"]}))
-        return outputs
-
-
-def window_key(update: WindowUpdate) -> str:
-    """The window table key: office|service|window_s|epoch seconds of the start."""
-    return f"{update.office_id}|{update.service_code}|{update.window_s}|{int(update.window_start.timestamp())}"

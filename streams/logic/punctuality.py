@@ -83,6 +83,16 @@ class CounterPunctuality:
             minutes_late=late_s / 60.0,
         )
 
+    def opened_to_dict(self) -> dict[str, Any]:
+        """The remembered first openings, plain and JSON-safe, for a Faust table keyed by office."""
+        return {"opened": [[counter, day.isoformat(), at.isoformat()] for (counter, day), at in self._opened.items()]}
+
+    def restore_opened(self, data: dict[str, Any]) -> None:
+        """Take back the first openings saved by `opened_to_dict` (office, calendar and grace come from config)."""
+        self._opened = {
+            (str(counter), date.fromisoformat(day)): datetime.fromisoformat(at) for counter, day, at in data["opened"]
+        }
+
     def _forget_before(self, day: date) -> None:
         for key in [key for key in self._opened if key[1] < day]:
             del self._opened[key]

@@ -297,3 +297,18 @@ class RollingCounts:
     def _bucket(self, at: datetime) -> int:
         seconds = math.floor(at.timestamp())
         return seconds - seconds % self.bucket_s
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain, JSON-safe form for a Faust table (bucket starts as text: JSON keys are strings)."""
+        return {
+            "bucket_s": self.bucket_s,
+            "keep_s": self.keep_s,
+            "buckets": {str(start): totals for start, totals in self._buckets.items()},
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> RollingCounts:
+        """Inverse of `to_dict`."""
+        counts = cls(int(data["bucket_s"]), int(data["keep_s"]))
+        counts._buckets = {int(start): [int(total), int(bad)] for start, (total, bad) in data["buckets"].items()}
+        return counts

@@ -1,0 +1,45 @@
+"""The stream worker's tunables, as one frozen object the processor is built with.
+
+Kept apart from `PantauSettings` so the pure processor and its tests need no environment: the worker
+builds it with `StreamOptions.from_settings`, tests use the defaults or `dataclasses.replace`.
+Defaults equal the settings' defaults.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pantau.settings import PantauSettings
+from streams.logic.sla import BurnRatePolicy
+
+DEFAULT_BURN = BurnRatePolicy(page_burn=6.0, warn_burn=3.0, min_long_volume=10, min_short_volume=2)
+"""The alert rules' burn-rate numbers (alerting/default_rules.yaml), so signals and alerts agree."""
+
+
+@dataclass(frozen=True)
+class StreamOptions:
+    """Expiry, lateness and signal thresholds; every figure is office event time unless named wall clock."""
+
+    ticket_ttl_s: float = 24 * 3600.0
+    window_grace_s: float = 3600.0
+    jump_tolerance_s: float = 5.0
+    queue_track_s: float = 4 * 3600.0
+    opening_grace_s: float = 300.0
+    burn: BurnRatePolicy = DEFAULT_BURN
+
+    @classmethod
+    def from_settings(cls, settings: PantauSettings) -> StreamOptions:
+        """The options of the `# --- streams (issue #4) ---` block of the settings."""
+        return cls(
+            ticket_ttl_s=settings.stream_ticket_ttl_h * 3600.0,
+            window_grace_s=settings.stream_window_grace_s,
+            jump_tolerance_s=settings.stream_jump_tolerance_s,
+            queue_track_s=settings.stream_queue_track_h * 3600.0,
+            opening_grace_s=settings.stream_opening_grace_min * 60.0,
+            burn=BurnRatePolicy(
+                page_burn=settings.stream_burn_page,
+                warn_burn=settings.stream_burn_warn,
+                min_long_volume=settings.stream_burn_min_long_volume,
+                min_short_volume=settings.stream_burn_min_short_volume,
+            ),
+        )

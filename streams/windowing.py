@@ -1,0 +1,97 @@
+"""window_metrics out of the worker, with a grace period for late events and a count of what came later.
+
+A window takes updates until the office clock passes its end plus `window_grace_s` (see
+`classify_lateness`). An update that comes later is not applied: the window's row stays as it was
+published, and the update is counted in a `late_event` signal of that window instead, so nothing is
+lost silently (the ticket row itself is always revised). Once closed, a window can never change, so
+its accumulator is dropped from the state at the next sweep: memory stays bounded.
+
+A revision that moves a ticket's wait from a closed window to an open one adds it to the open one
+while the closed one keeps the old contribution; the closed window's late count says it is off.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from pantau.kafka import topics
+from streams.logic.windows import WindowAccumulator, WindowUpdate, classify_lateness, window_end
+from streams.options import StreamOptions
+from streams.signals import LATE_EVENT, signal_output
+from streams.state import OfficeClock, Output, Stores
+
+
+def window_key(update: WindowUpdate) -> str:
+    """The window table key: office|service|window_s|epoch seconds of the start."""
+    return f"{update.office_id}|{update.service_code}|{update.window_s}|{int(update.window_start.timestamp())}"
+
+
+class WindowWriter:
+    """Applies window updates within grace, counts the rest, and renders window_metrics rows."""
+
+    def __init__(self, options: StreamOptions) -> None:
+        self._options = options
+
+    def apply(self, changes: list[tuple[WindowUpdate, int]], clock: OfficeClock, stores: Stores) -> list[Output]:
+        """Apply (update, +1/-1) pairs; rows of the windows changed and late_event signals of the others."""
+        grace_s = self._options.window_grace_s
+        touched: list[str] = []
+        late: list[str] = []
+        for update, sign in changes:
+            key = window_key(update)
+            if classify_lateness(update.window_start, clock.latest, update.window_s, grace_s) == "too_late":
+                late.append(key)
+                continue
+            stored = stores.windows.get(key)
+            if stored is None:
+                closes = window_end(update.window_start, update.window_s) + timedelta(seconds=grace_s)
+                clock.schedule(stores.sweep, closes, "windows", key)
+            accumulator = WindowAccumulator.from_dict(stored) if stored else WindowAccumulator()
+            accumulator.apply(update, 1 if sign > 0 else -1)
+            version = int(stored.get("_version", 0) if stored else 0) + 1
+            stores.windows[key] = {**accumulator.to_dict(), "_version": version}
+            if key not in touched:
+                touched.append(key)
+        return self.rows(touched, stores) + [self._count_late(key, clock, stores) for key in late]
+
+    def rows(self, keys: list[str], stores: Stores) -> list[Output]:
+        """The current window_metrics rows of these keys (windows no longer in the state are skipped)."""
+        outputs = []
+        for key in keys:
+            stored = stores.windows.get(key)
+            if stored is None:
+                continue
+            office_id, service_code, window_s, start = key.split("|")
+            row = WindowAccumulator.from_dict(stored).to_row(
+                office_id, service_code, datetime.fromtimestamp(int(start), tz=UTC), int(window_s)
+            )
+            outputs.append(Output(topics.WINDOW_METRICS, key, {**row, "_version": stored["_version"]}))
+        return outputs
+
+    def _count_late(self, key: str, clock: OfficeClock, stores: Stores) -> Output:
+        """One more update too late for window `key`: its late_event signal, re-sent with the new count.
+
+        The count is kept for a ticket TTL after its first late update, so the version only grows.
+        """
+        assert clock.latest is not None  # an update is only too late against a known clock
+        stored = stores.late.get(key)
+        if stored is None:
+            stored = {"count": 0, "detected_at": clock.latest.isoformat()}
+            clock.schedule(stores.sweep, clock.latest + timedelta(seconds=self._options.ticket_ttl_s), "late", key)
+        count = int(stored["count"]) + 1
+        stores.late[key] = {**stored, "count": count}
+        office_id, service_code, window_s, start = key.split("|")
+        window_start = datetime.fromtimestamp(int(start), tz=UTC)
+        return signal_output(
+            f"{LATE_EVENT}:{office_id}:{service_code}:{window_s}:{start}",
+            LATE_EVENT,
+            office_id,
+            f"{service_code}|{window_s}|{start}",
+            datetime.fromisoformat(stored["detected_at"]),
+            count,
+            service_code=service_code,
+            subject_id=window_start.isoformat(),
+            value=float(count),
+            threshold=self._options.window_grace_s,
+            detail=f"{count} update(s) after the {window_s} s window from {window_start:%Y-%m-%dT%H:%MZ} closed",
+        )

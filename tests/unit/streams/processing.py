@@ -1,0 +1,50 @@
+"""Run contract events through the EventProcessor with dict stores, and pick rows out of its outputs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from pantau.catalog import Catalog
+from pantau.kafka import topics
+from streams.processor import EventProcessor, Output, Stores, StreamOptions
+from tests.unit.streams.factories import CATALOG
+
+
+def new_stores() -> Stores:
+    return Stores(tickets={}, windows={}, complaints={}, ikm={}, surveys_seen={})
+
+
+class Run:
+    """One processor and its stores; `feed` returns what the events caused."""
+
+    def __init__(self, options: StreamOptions | None = None, catalog: Catalog = CATALOG) -> None:
+        self.processor = EventProcessor(catalog, b"test-key", "test", options)
+        self.stores = new_stores()
+        self.outputs: list[Output] = []
+
+    def feed(self, *events: Any) -> list[Output]:
+        produced = [output for event in events for output in self.processor.apply(event, self.stores)]
+        self.outputs += produced
+        return produced
+
+
+def rows(outputs: Iterable[Output], topic: topics.TopicSpec, kind: str | None = None) -> list[dict[str, Any]]:
+    """Row values sent to `topic` (optionally of one `kind`), in order."""
+    found = []
+    for output in outputs:
+        value = output.value
+        if output.topic == topic and isinstance(value, dict) and (kind is None or value.get("kind") == kind):
+            found.append(value)
+    return found
+
+
+def latest(outputs: Iterable[Output], topic: topics.TopicSpec) -> dict[str, dict[str, Any]]:
+    """The newest row per key, as the sink's FINAL would keep it."""
+    newest: dict[str, dict[str, Any]] = {}
+    for output in outputs:
+        if output.topic == topic and isinstance(output.value, dict):
+            current = newest.get(output.key)
+            if current is None or output.value["_version"] >= current["_version"]:
+                newest[output.key] = output.value
+    return newest
