@@ -152,11 +152,23 @@ _LABELS: dict[str, tuple[str, str]] = {
     "v.sufficient": ("cukup", "sufficient"),
     "v.live_wait": ("masih menunggu", "still waiting"),
     "v.completed_wait": ("selesai terlambat", "served late"),
+    "v.waktu": ("waktu pelayanan", "slow service"),
+    "v.pungli": ("biaya/pungli", "illegal levy (pungli)"),
+    "v.perilaku_petugas": ("perilaku petugas", "staff behaviour"),
+    "v.persyaratan": ("persyaratan", "requirements"),
+    "v.sarana_prasarana": ("sarana prasarana", "facilities"),
+    "v.diskriminasi": ("diskriminasi", "discrimination"),
+    "v.lainnya": ("lainnya", "other"),
     "v.A": ("A (Sangat Baik)", "A (Very good)"),
     "v.B": ("B (Baik)", "B (Good)"),
     "v.C": ("C (Kurang Baik)", "C (Poor)"),
     "v.D": ("D (Tidak Baik)", "D (Bad)"),
 }
+
+
+# The catalog's default complaint categories (DOMAIN: SP4N-LAPOR! categories), labelled as `v.<code>`.
+COMPLAINT_CATEGORIES = ("waktu", "pungli", "perilaku_petugas", "persyaratan", "sarana_prasarana", "diskriminasi",
+                        "lainnya")
 
 
 def t(key: str, lang: Lang = "id") -> str:

@@ -28,14 +28,15 @@ from grafana_foundation_sdk.models.dashboard import (
 
 from dashboards.grafana.datasource import ClickHouseQuery, ClickHouseQueryBuilder, datasource_ref
 from dashboards.grafana.fields import COLUMN_STYLES
-from dashboards.i18n import Lang, has, t
+from dashboards.i18n import COMPLAINT_CATEGORIES, Lang, has, t
 from dashboards.queries.model import Query
 
-# Values that read better translated (priority groups, grades, breach kinds).
+# Values that read better translated (priority groups, grades, breach kinds, complaint categories).
 _VALUE_TEXTS = {
     "grp": ("regular", "elderly", "disability", "pregnant", "child"),
     "mutu": ("A", "B", "C", "D"),
     "kind": ("live_wait", "completed_wait"),
+    "category": COMPLAINT_CATEGORIES,
 }
 _MUTU_COLORS = {"A": "green", "B": "yellow", "C": "orange", "D": "red"}
 

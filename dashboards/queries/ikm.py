@@ -1,17 +1,18 @@
 """Evaluasi Berkala (IKM): IKM and NRR per unsur per period, grade, sample sufficiency and ranking.
 
 Periods (`$period_kind`: month, quarter or year) are the office's local calendar, as the stream worker
-computes them; a period is shown when it overlaps the time range.
+computes them; a period is shown when it overlaps the time range by more than half a day
+(`scope.RANGE_FIRST_DAY`/`RANGE_LAST_DAY`), so a month's range shows that month's IKM only.
 """
 
 from __future__ import annotations
 
 from dashboards.queries.model import Query, QueryFormat
-from dashboards.queries.scope import OFFICE_NAMES, offices_in_scope
+from dashboards.queries.scope import OFFICE_NAMES, RANGE_FIRST_DAY, RANGE_LAST_DAY, offices_in_scope
 
 PERIOD_KIND = "$__conditionalAll(period_kind IN (${period_kind:singlequote}), $period_kind)"
 _MONTHS = "multiIf(period_kind = 'month', 1, period_kind = 'quarter', 3, 12)"
-_OVERLAPS = f"period <= toDate($__toTime) AND addMonths(period, {_MONTHS}) > toDate($__fromTime)"
+_OVERLAPS = f"period <= {RANGE_LAST_DAY} AND addMonths(period, {_MONTHS}) > {RANGE_FIRST_DAY}"
 UNSUR = tuple(f"nrr_u{i}" for i in range(1, 10))
 
 RANKING = Query(
@@ -69,8 +70,8 @@ SELECT toDateTime(k.period) AS time, o.region AS region,
        sum(k.ikm * k.respondents) / nullIf(sum(k.respondents), 0) AS ikm
 FROM {{db}}.ikm AS k FINAL
 JOIN {OFFICE_NAMES} AS o ON o.office_id = k.office_id
-WHERE k.period_kind = 'month' AND k.period <= toDate($__toTime)
-  AND k.period >= toStartOfMonth(toDate($__toTime) - INTERVAL 12 MONTH) AND {offices_in_scope("k.office_id")}
+WHERE k.period_kind = 'month' AND k.period <= {RANGE_LAST_DAY}
+  AND k.period >= toStartOfMonth({RANGE_LAST_DAY} - INTERVAL 12 MONTH) AND {offices_in_scope("k.office_id")}
 GROUP BY time, region
 ORDER BY time, region""",
     ("time", "region", "ikm"),

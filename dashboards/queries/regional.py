@@ -4,7 +4,7 @@ per region and office, with a ranking. Waits are over tickets that ended in the 
 from __future__ import annotations
 
 from dashboards.queries.model import Query, QueryFormat
-from dashboards.queries.scope import OFFICE_NAMES, in_scope, offices_in_scope
+from dashboards.queries.scope import OFFICE_NAMES, RANGE_FIRST_DAY, RANGE_LAST_DAY, in_scope, offices_in_scope
 
 # Grade boundaries of PermenPANRB 14/2017, in SQL (the same as streams.logic.ikm).
 MUTU_SQL = "multiIf({x} >= 88.31, 'A', {x} >= 76.61, 'B', {x} >= 65, 'C', {x} > 0, 'D', '')"
@@ -33,7 +33,7 @@ _COMPLAINT_COUNTS = f"""
 _IKM_FIGURES = f"""
     SELECT office_id, sum(ikm * respondents) / nullIf(sum(respondents), 0) AS ikm, sum(respondents) AS respondents_total
     FROM {{db}}.ikm FINAL
-    WHERE period_kind = 'month' AND period >= toStartOfMonth(toDate($__fromTime)) AND period <= toDate($__toTime)
+    WHERE period_kind = 'month' AND period >= toStartOfMonth({RANGE_FIRST_DAY}) AND period <= {RANGE_LAST_DAY}
       AND {offices_in_scope()}
     GROUP BY office_id"""
 
@@ -76,8 +76,8 @@ WITH t AS (
      c AS (SELECT count() AS complaints FROM {{db}}.complaints FINAL
            WHERE $__timeFilter(filed_at) AND {in_scope()}),
      i AS (SELECT sum(ikm * respondents) / nullIf(sum(respondents), 0) AS ikm FROM {{db}}.ikm FINAL
-           WHERE period_kind = 'month' AND period >= toStartOfMonth(toDate($__fromTime))
-             AND period <= toDate($__toTime) AND {offices_in_scope()})
+           WHERE period_kind = 'month' AND period >= toStartOfMonth({RANGE_FIRST_DAY})
+             AND period <= {RANGE_LAST_DAY} AND {offices_in_scope()})
 SELECT t.completed AS completed, t.compliance AS compliance, t.target AS target, t.p90_wait_min AS p90_wait_min,
        t.abandonment_rate AS abandonment_rate, 1000 * c.complaints / nullIf(t.completed, 0) AS complaints_per_1000,
        round(i.ikm, 2) AS ikm, {MUTU_SQL.format(x="ifNull(i.ikm, 0)")} AS mutu

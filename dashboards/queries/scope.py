@@ -25,3 +25,10 @@ def in_scope(office_column: str = "office_id", service_column: str = "service_co
 
 # Offices read with their catalog names, region and district.
 OFFICE_NAMES = "(SELECT office_id, name, region, district FROM {db}.offices FINAL)"
+
+
+# The first and last local day a time range covers, for tables keyed by a local date (ikm.period).
+# Half a day in from each end: a range from local midnight in WIB, WITA or WIT (UTC+7..+9) starts
+# the previous day in UTC, and must not pull in the previous month's IKM; a short range keeps its day.
+RANGE_FIRST_DAY = "toDate(least($__fromTime + INTERVAL 12 HOUR, $__toTime))"
+RANGE_LAST_DAY = "toDate(greatest($__toTime - INTERVAL 12 HOUR, $__fromTime))"

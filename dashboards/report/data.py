@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from clickhouse_connect.driver.client import Client
@@ -12,6 +14,8 @@ from dashboards.interpolation import Selection
 from dashboards.queries import complaints, ikm, office, regional
 from dashboards.queries.model import Query
 from dashboards.report.period import Period
+from pantau.clickhouse.query_socket import query_via_socket
+from pantau.errors import PantauError
 
 # Every figure in the report, by name: the same Query objects the dashboard panels use.
 REPORT_QUERIES: dict[str, Query] = {
@@ -65,12 +69,32 @@ def rendered_queries(database: str, period: Period, region: str | None, timezone
     return {name: render_sql(q.for_database(database), variables, time_range) for name, q in REPORT_QUERIES.items()}
 
 
+# Runs one final SQL statement and returns its rows; e.g. a query forwarded to `pantau up`'s socket.
+QueryRunner = Callable[[str], Sequence[Sequence[Any]]]
+
+
+def socket_runner(data_dir: Path) -> QueryRunner:
+    """Run each statement through the socket of the process holding the embedded store at `data_dir`
+    (`pantau up`), so a report can be written while the pipeline runs."""
+
+    def run(sql: str) -> list[list[Any]]:
+        answer = query_via_socket(data_dir, sql)
+        if answer is None:
+            raise PantauError(f"no process serves queries for {data_dir} (is `pantau up` still running?)")
+        return answer[1]
+
+    return run
+
+
 def load_report_data(
-    client: Client, database: str, period: Period, region: str | None, timezone: str = "Asia/Jakarta"
+    source: Client | QueryRunner, database: str, period: Period, region: str | None, timezone: str = "Asia/Jakarta"
 ) -> dict[str, Table]:
-    """Run every report query; the figures in the page are these rows, nothing recomputed in Python."""
+    """Run every report query; the figures in the page are these rows, nothing recomputed in Python.
+
+    `source` is a ClickHouse client, or a function running one statement (for a store another process holds).
+    """
+    run: QueryRunner = (lambda sql: source.query(sql).result_rows) if isinstance(source, Client) else source
     tables = {}
     for name, sql in rendered_queries(database, period, region, timezone).items():
-        result = client.query(sql)
-        tables[name] = Table(REPORT_QUERIES[name].columns, [tuple(row) for row in result.result_rows])
+        tables[name] = Table(REPORT_QUERIES[name].columns, [tuple(row) for row in run(sql)])
     return tables

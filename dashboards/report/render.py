@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from html import escape
 from typing import Any
 
+from dashboards.i18n import COMPLAINT_CATEGORIES, t
 from dashboards.report import svg
 from dashboards.report.data import Table
 from dashboards.report.formulas import FORMULAS
@@ -17,6 +18,7 @@ MUTU_COLOURS = {"A": GREEN, "B": "#7cb342", "C": ORANGE, "D": RED}
 MUTU_TEXT = {"A": "A (Sangat Baik)", "B": "B (Baik)", "C": "C (Kurang Baik)", "D": "D (Tidak Baik)"}
 GROUPS = {"regular": "reguler", "elderly": "lansia", "disability": "disabilitas", "pregnant": "ibu hamil",
           "child": "anak"}
+CATEGORIES = {code: t(f"v.{code}") for code in COMPLAINT_CATEGORIES}
 
 _STYLE = """
 body{font-family:'DejaVu Sans',Arial,sans-serif;margin:32px;color:#1d2530;max-width:1100px}
@@ -61,6 +63,10 @@ def _css(column: str, record: dict[str, Any]) -> str:
 
 def _mutu(value: Any) -> str:
     return MUTU_TEXT.get(str(value), "-")
+
+
+def _category(value: Any) -> str:
+    return CATEGORIES.get(str(value), str(value)).capitalize()
 
 
 def _sufficiency(value: Any) -> str:
@@ -113,7 +119,7 @@ def render_report(data: dict[str, Table], period: Period, region: str | None, ge
             ("rank", "#", count), ("office", "Kantor", text), ("region", "Provinsi", text),
             ("completed", "Layanan", count), ("compliance", "Kepatuhan", pct), ("target", "Target", pct),
             ("p90_wait_min", "Tunggu p90 (mnt)", one), ("abandonment_rate", "Batal", pct),
-            ("complaints_per_1000", "Pengaduan/1.000", two), ("ikm", "IKM", two), ("mutu", "Mutu", text),
+            ("complaints_per_1000", "Pengaduan/1.000", two), ("ikm", "IKM", two), ("mutu", "Mutu", _mutu),
         ], css_of=_css),
         svg.bar_chart(
             "Kepatuhan SLA per kantor (garis: target rata-rata)",
@@ -150,14 +156,14 @@ def render_report(data: dict[str, Table], period: Period, region: str | None, ge
         tile("complaints", "pungli", "Pungli", c["pungli"], count, "bad" if c["pungli"] else ""),
         "</div>",
         table("complaint_categories", data["complaint_categories"], [
-            ("category", "Kategori", text), ("complaints", "Pengaduan", count), ("overdue", "Terlambat", count)]),
+            ("category", "Kategori", _category), ("complaints", "Pengaduan", count), ("overdue", "Terlambat", count)]),
         table("complaint_offices", data["complaint_offices"], [
             ("office", "Kantor", text), ("completed", "Layanan", count), ("complaints", "Pengaduan", count),
             ("per_1000", "Per 1.000", two), ("overdue", "Terlambat", count), ("pungli", "Pungli", count),
         ], css_of=_css),
         "<h3>Tanggapan terlambat</h3>",
         table("overdue", data["overdue"], [
-            ("complaint_id", "Pengaduan", text), ("office_id", "Kantor", text), ("category", "Kategori", text),
+            ("complaint_id", "Pengaduan", text), ("office_id", "Kantor", text), ("category", "Kategori", _category),
             ("hours_late", "Jam terlambat", count)], limit=20),
         "<h3>Pungli</h3>",
         table("pungli", data["pungli"], [

@@ -51,23 +51,28 @@ def table(
     limit: int | None = None,
     css_of: Callable[[str, dict[str, Any]], str] | None = None,
 ) -> str:
-    """An HTML table of the query's rows: (column, heading, formatter) per shown column."""
-    records = data.records()[:limit] if limit else data.records()
+    """An HTML table of the query's rows: (column, heading, formatter) per shown column.
+
+    Words are left-aligned and numbers right-aligned; a cut list says how many rows it leaves out.
+    """
+    every = data.records()
+    records = every[:limit] if limit else every
     if not records:
         return '<p class="empty">Tidak ada data untuk periode ini.</p>'
+    words = {column for column, _, formatter in columns if formatter is text or isinstance(records[0][column], str)}
     left = ' class="t"'
-    head = "".join(
-        f"<th{left if formatter is text else ''}>{escape(heading)}</th>" for _, heading, formatter in columns
-    )
+    head = "".join(f"<th{left if column in words else ''}>{escape(heading)}</th>" for column, heading, _ in columns)
     body = []
     for index, record in enumerate(records):
         cells = []
         for column, _, formatter in columns:
             css = css_of(column, record) if css_of else ""
-            align = ' class="t"' if formatter is text else ""
+            align = left if column in words else ""
             cells.append(f"<td{align}>{figure(query, column, index, record[column], formatter, css)}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
-    return f'<table><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+    shown = f'<p class="note">{len(records)} dari {len(every)} baris ditampilkan.</p>'
+    cut = shown if len(records) < len(every) else ""
+    return f'<table><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>{cut}'
 
 
 def tile(query: str, column: str, label: str, value: Any, formatter: Formatter, css: str = "") -> str:

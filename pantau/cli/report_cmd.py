@@ -8,12 +8,13 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from dashboards.report.data import load_report_data
-from dashboards.report.period import PeriodKind, parse_period
+from dashboards.report.data import Table, load_report_data, socket_runner
+from dashboards.report.period import Period, PeriodKind, parse_period
 from dashboards.report.render import render_report
 from pantau.cli.options import ClickHouseUrlOption, build_settings
-from pantau.clickhouse import clickhouse_session, target_from_settings
-from pantau.errors import PantauError
+from pantau.clickhouse import ClickHouseTarget, EmbeddedTarget, clickhouse_session, target_from_settings
+from pantau.clickhouse.query_socket import query_via_socket
+from pantau.errors import EmbeddedStoreBusyError, PantauError
 
 
 def report(
@@ -32,10 +33,20 @@ def report(
     parsed = parse_period(period, chosen)
     settings = build_settings(clickhouse_url=clickhouse_url)
     target = target_from_settings(settings)
-    with clickhouse_session(target) as client:
-        data = load_report_data(client, target.database, parsed, region, settings.report_timezone)
+    data = _load(target, parsed, region, settings.report_timezone)
     if not data["ranking"].rows and not data["ikm"].rows:
         Console(stderr=True).print(f"warning: no tickets or IKM found for {parsed.label()}; the report is empty")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(render_report(data, parsed, region, None), encoding="utf-8")
     Console(stderr=True).print(f"wrote {out} ({parsed.label()}, {region or 'all provinces'})")
+
+
+def _load(target: ClickHouseTarget, period: Period, region: str | None, timezone: str) -> dict[str, Table]:
+    """The report's data from our own client, or through `pantau up`'s socket while it holds the embedded store."""
+    try:
+        with clickhouse_session(target) as client:
+            return load_report_data(client, target.database, period, region, timezone)
+    except EmbeddedStoreBusyError:
+        if not isinstance(target, EmbeddedTarget) or query_via_socket(target.path, "SELECT 1") is None:
+            raise
+        return load_report_data(socket_runner(target.path), target.database, period, region, timezone)

@@ -46,10 +46,10 @@ class SeededWeek:
     row_counts: dict[str, int]
 
 
-def week_catalog() -> Catalog:
-    """The shipped catalog cut down to WEEK_OFFICES (services kept whole)."""
+def week_catalog(office_ids: tuple[str, ...] = WEEK_OFFICES) -> Catalog:
+    """The shipped catalog cut down to `office_ids` (services kept whole)."""
     full = load_catalog(None)
-    offices = [office for office in full.offices if office.id in WEEK_OFFICES]
+    offices = [office for office in full.offices if office.id in office_ids]
     return full.model_copy(update={"offices": offices})
 
 
@@ -59,16 +59,22 @@ def _received_at(event_id: str, occurred_at: datetime) -> datetime:
     return occurred_at + timedelta(seconds=0.2 + 3.8 * spread)
 
 
-def build_week(client: Client, database: str) -> SeededWeek:
-    """Simulate, process and land one week into `database` (migrated here); returns what it spans."""
+def build_week(
+    client: Client,
+    database: str,
+    office_ids: tuple[str, ...] = WEEK_OFFICES,
+    start: date = WEEK_START,
+    days: int = WEEK_DAYS,
+    seed: int = WEEK_SEED,
+) -> SeededWeek:
+    """Simulate, process and land `days` days (one week by default) into `database`; returns what it spans."""
     apply_migrations(client, database)
-    catalog = week_catalog()
+    catalog = week_catalog(office_ids)
     sync_catalog(client, database, catalog)
     processor = EventProcessor(catalog, nik_key=b"dashboards-test-key", source="kafka:pantau.events")
     validator = EventValidator(catalog)
     stores = Stores(tickets={}, windows={}, complaints={}, ikm={}, surveys_seen={})
-    options = SimulationOptions(offices=len(catalog.offices), days=WEEK_DAYS, seed=WEEK_SEED, start=WEEK_START,
-                                invalid=0.002)
+    options = SimulationOptions(offices=len(catalog.offices), days=days, seed=seed, start=start, invalid=0.002)
     latest: dict[str, dict[tuple[str, str], dict[str, Any]]] = defaultdict(dict)
     valid_events: list[Event] = []
     event_rows: list[dict[str, Any]] = []

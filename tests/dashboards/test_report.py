@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import subprocess
+from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -15,10 +16,11 @@ from PIL import Image
 from typer.testing import CliRunner
 
 from dashboards.report import fmt
-from dashboards.report.data import Table, load_report_data
+from dashboards.report.data import Table, load_report_data, socket_runner
 from dashboards.report.period import PeriodError, parse_period
 from dashboards.report.render import render_report
 from pantau.cli import app
+from pantau.clickhouse.query_socket import QueryServer
 from tests.dashboards.seeded_week import SeededWeek
 
 CHROMIUM_FLAGS = [
@@ -125,6 +127,40 @@ def test_headline_count_matches_an_independent_query(
     ).result_rows[0][0]
     assert report["data"]["summary"].first()["completed"] == direct > 0
     assert "Oktober 2026" in report["page"].read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("timezone", ["Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"])
+def test_a_month_shows_its_own_ikm_and_no_neighbour(clickhouse: Client, seeded_week: SeededWeek, timezone: str) -> None:
+    """The week's IKM is October's; from local midnight in any zone, November and September have none."""
+    october = load_report_data(clickhouse, seeded_week.database, parse_period("2026-10"), None, timezone)
+    assert {r["period"] for r in october["ikm"].records()} == {date(2026, 10, 1)}
+    assert len(october["ikm"].rows) == len(seeded_week.catalog.offices)
+    assert october["summary"].first()["ikm"] is not None
+    for neighbour in ("2026-09", "2026-11"):
+        data = load_report_data(clickhouse, seeded_week.database, parse_period(neighbour), None, timezone)
+        assert data["ikm"].rows == [] and data["nrr_office"].rows == [], neighbour
+        assert data["summary"].first()["ikm"] is None, neighbour
+
+
+def test_report_through_the_socket_of_the_process_holding_the_store(
+    report: dict[str, Any], clickhouse: Client, seeded_week: SeededWeek, tmp_path: Path
+) -> None:
+    """While `pantau up` holds the embedded store, the report's queries go through its socket, same figures."""
+    server = QueryServer(clickhouse, tmp_path / "ch")
+    server.start()
+    try:
+        runner = socket_runner(tmp_path / "ch")
+        forwarded = load_report_data(runner, seeded_week.database, parse_period("2026-10"), None)
+    finally:
+        server.stop()
+    direct: dict[str, Table] = report["data"]
+    for name in ("summary", "ranking", "ikm", "complaints", "fairness"):
+        assert len(forwarded[name].rows) == len(direct[name].rows) > 0, name
+        for ours, theirs in zip(forwarded[name].records(), direct[name].records(), strict=True):
+            numbers = {k: v for k, v in theirs.items() if isinstance(v, int | float)}
+            assert {k: ours[k] for k in numbers} == pytest.approx(numbers, nan_ok=True), name
+    page = render_report(forwarded, parse_period("2026-10"), None, None)
+    assert "Mal Pelayanan Publik" in page and "Tidak ada data" not in page.split("<h2>4.")[0]
 
 
 def test_period_parsing_and_cli_errors(tmp_path: Path) -> None:
