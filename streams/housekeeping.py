@@ -57,15 +57,17 @@ class Housekeeping:
             return []
         counter = state.events.get("started") or state.events.get("called")
         known = ", ".join(sorted(state.events))
+        # The last event's time tells apart a ticket that comes back after expiring (a late event
+        # starts a new state) from its first expiry, so each keeps its own deterministic row.
+        last = int(state.last_event_at.timestamp())
         return [
             signal_output(
-                f"{TICKET_EXPIRED}:{state.office_id}:{state.ticket_id}",
+                f"{TICKET_EXPIRED}:{state.office_id}:{state.ticket_id}:{last}",
                 TICKET_EXPIRED,
                 state.office_id,
-                state.ticket_id,
+                f"{state.ticket_id}|{last}",
                 clock.latest,
-                # Grows with the clock: an id expiring again after a later event replaces the older row.
-                int(clock.latest.timestamp() * 1000),
+                1,
                 service_code=state.service_code or "",
                 counter_id=counter.counter_id if isinstance(counter, ServiceStarted | TicketCalled) else "",
                 subject_id=state.ticket_id,

@@ -81,7 +81,7 @@ class SignalDetectors:
         service_code = state.service_code
         if service_code is None:
             return []
-        if isinstance(event, TicketIssued) and not state.waiting:
+        if isinstance(event, TicketIssued) and state.events.keys() != {"issued"}:
             return []
         key = f"{state.office_id}|{service_code}"
         stored = stores.fairness.get(key)
