@@ -122,6 +122,16 @@ class PantauSettings(BaseSettings):
         default=None,
         description="ClickHouse cluster name: migrations run ON CLUSTER it with Replicated* engines (docs/scaling.md).",
     )
+    # --- sink and replay (issue #5) ---
+    clickhouse_events_ttl_days: int = Field(
+        default=400, ge=0, description="Days raw events are kept in `events` (by occurred_at); 0 keeps them forever."
+    )
+    replay_wait_timeout_s: float = Field(
+        default=600.0, gt=0, description="How long `pantau replay --wait` waits for every stage to catch up."
+    )
+    replay_wait_poll_s: float = Field(default=0.5, gt=0, description="How often `replay --wait` reads consumer lag.")
+    # --- end sink and replay -------------------------------------------------------------------------
+
     # --- end scale -----------------------------------------------------------------------------------
 
     # --- streams (issue #4) ---

@@ -4,10 +4,20 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from producers.input_files import read_events
-from producers.publisher import EventPublisher, PublishCounts
+from producers.publisher import Accepted, EventPublisher, PublishCounts
+
+
+@dataclass
+class ReplayLedger:
+    """What a replay sent, kept so ClickHouse can be asked about exactly those rows afterwards."""
+
+    source: str
+    event_keys: set[tuple[str, str]] = field(default_factory=set)
+    refused_positions: list[str] = field(default_factory=list)
 
 
 def replay_file(
@@ -15,15 +25,24 @@ def replay_file(
     publisher: EventPublisher,
     rate: float | None = None,
     on_progress: Callable[[int], None] | None = None,
+    ledger: ReplayLedger | None = None,
 ) -> PublishCounts:
     """Send every record of `path`; `rate` caps events per second; returns the reconciled counts.
 
     Positions are line numbers, so replaying the same file twice produces the same dead-letter keys.
+    `ledger`, when given, records which events were sent and which lines refused, so `replay --wait`
+    can look for exactly those rows in ClickHouse afterwards.
     Raises DeliveryError (from the final flush) when Kafka did not acknowledge everything.
     """
     started = time.monotonic()
     for sent, line in enumerate(read_events(path), start=1):
-        publisher.publish(line.payload, position=str(line.position))
+        position = str(line.position)
+        outcome = publisher.publish(line.payload, position=position)
+        if ledger is not None:
+            if isinstance(outcome, Accepted):
+                ledger.event_keys.add((outcome.event.office_id, outcome.event.event_id))
+            else:
+                ledger.refused_positions.append(position)
         if on_progress is not None:
             on_progress(line.size)
         if rate:

@@ -11,6 +11,7 @@ from pantau.kafka.client_config import kafka_connection_config
 from pantau.secrets import pseudonym_key
 from pantau.settings import PantauSettings
 from sinks.privacy_filter import PrivacyFilter
+from sinks.retention import apply_events_ttl
 from sinks.routes import default_routes
 from sinks.sink import ClickHouseSink, SinkLimits
 
@@ -21,7 +22,11 @@ def sink_group(prefix: str) -> str:
 
 
 def build_sink(settings: PantauSettings, client: Client, database: str) -> ClickHouseSink:
-    """A sink member of the `pantau-sink` consumer group for every routed topic."""
+    """A sink member of the `pantau-sink` consumer group for every routed topic.
+
+    Also brings the retention of raw events to the configured TTL, since the sink is what writes them.
+    """
+    apply_events_ttl(client, database, settings.clickhouse_events_ttl_days, settings.clickhouse_cluster)
     consumer = KafkaConsumer(
         **kafka_connection_config(settings),
         group_id=sink_group(settings.topic_prefix),
@@ -31,6 +36,11 @@ def build_sink(settings: PantauSettings, client: Client, database: str) -> Click
         isolation_level="read_committed",
         max_poll_records=settings.sink_max_batch,
         fetch_max_wait_ms=int(settings.sink_max_wait_s * 1000),
+        # A sink that was killed (OOM, kill -9, lost host) never leaves the group, and its restart waits
+        # until the coordinator gives up on the old member: with kafka-python's 45 s default, every crash
+        # froze the tables for most of a minute. Heartbeats come from a background thread every 3 s, so
+        # 10 s (the broker's minimum is 6 s) only expires a member that is really gone.
+        session_timeout_ms=10_000,
     )
     routes = default_routes(
         settings.topic_prefix, EventValidator(load_catalog(settings.catalog)), PrivacyFilter(pseudonym_key(settings))
