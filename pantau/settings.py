@@ -117,11 +117,6 @@ class PantauSettings(BaseSettings):
     alert_delivery_backoff_s: float = Field(default=0.5, gt=0, description="First retry delay; doubles each time.")
     # --- end alerting --------------------------------------------------------------------------------
 
-    # --- scale (issue #8) ---------------------------------------------------------------------------
-    clickhouse_cluster: str | None = Field(
-        default=None,
-        description="ClickHouse cluster name: migrations run ON CLUSTER it with Replicated* engines (docs/scaling.md).",
-    )
     # --- sink and replay (issue #5) ---
     clickhouse_events_ttl_days: int = Field(
         default=400, ge=0, description="Days raw events are kept in `events` (by occurred_at); 0 keeps them forever."
@@ -132,6 +127,11 @@ class PantauSettings(BaseSettings):
     replay_wait_poll_s: float = Field(default=0.5, gt=0, description="How often `replay --wait` reads consumer lag.")
     # --- end sink and replay -------------------------------------------------------------------------
 
+    # --- scale (issue #8) ---------------------------------------------------------------------------
+    clickhouse_cluster: str | None = Field(
+        default=None,
+        description="ClickHouse cluster name: migrations run ON CLUSTER it with Replicated* engines (docs/scaling.md).",
+    )
     # --- end scale -----------------------------------------------------------------------------------
 
     # --- streams (issue #4) ---
