@@ -30,6 +30,9 @@ LATE_EVENT = "late_event"
 TICKET_EXPIRED = "ticket_expired"
 
 _BURN_BUCKET_S = 300
+# The ticket state already keeps an issue that arrives after its ticket left from re-entering the
+# queue, so the detector needs departed tickets only for its tolerance check: a few minutes will do.
+_DEPARTED_MEMORY_S = 300.0
 _BURN_KEEP_HOURS = 2
 
 
@@ -88,7 +91,12 @@ class SignalDetectors:
         detector = (
             QueueJumpDetector.from_dict(stored)
             if stored
-            else QueueJumpDetector(state.office_id, self._options.jump_tolerance_s, self._options.queue_track_s)
+            else QueueJumpDetector(
+                state.office_id,
+                self._options.jump_tolerance_s,
+                self._options.queue_track_s,
+                departed_memory_s=max(self._options.jump_tolerance_s, _DEPARTED_MEMORY_S),
+            )
         )
         jumps = detector.apply(event)
         stores.fairness[key] = detector.to_dict()

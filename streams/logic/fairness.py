@@ -93,10 +93,18 @@ class QueueJumpDetector:
         office_id: str,
         tolerance_s: float = DEFAULT_TOLERANCE_S,
         track_limit_s: float = DEFAULT_TRACK_LIMIT_S,
+        departed_memory_s: float | None = None,
     ) -> None:
+        """`departed_memory_s` (default `track_limit_s`): how long tickets that left are remembered.
+
+        The memory stops a late or repeated ticket.issued from putting a served ticket back in the
+        queue; a caller that already filters those (the stream worker, from the ticket state) can make
+        it short, as long as it covers `tolerance_s`, and keep the detector's state small.
+        """
         self.office_id = office_id
         self.tolerance_s = tolerance_s
         self.track_limit_s = track_limit_s
+        self.departed_memory_s = track_limit_s if departed_memory_s is None else departed_memory_s
         self._queues: dict[str, list[tuple[datetime, str]]] = {}  # service -> waiting (issued_at, ticket), sorted
         self._waiting: dict[str, tuple[str, datetime]] = {}  # ticket -> (service, issued_at)
         self._taken: dict[str, datetime] = {}  # ticket -> first called/started
@@ -188,6 +196,7 @@ class QueueJumpDetector:
             while queue and queue[0][0] < cutoff:
                 _, ticket_id = queue.pop(0)
                 self._waiting.pop(ticket_id, None)
+        cutoff = now - timedelta(seconds=self.departed_memory_s)
         for table in (self._taken, self._departed):
             for ticket_id in [ticket_id for ticket_id, at in table.items() if at < cutoff]:
                 del table[ticket_id]
@@ -198,6 +207,7 @@ class QueueJumpDetector:
             "office_id": self.office_id,
             "tolerance_s": self.tolerance_s,
             "track_limit_s": self.track_limit_s,
+            "departed_memory_s": self.departed_memory_s,
             "waiting": {ticket: [service, at.isoformat()] for ticket, (service, at) in self._waiting.items()},
             "taken": {ticket: at.isoformat() for ticket, at in self._taken.items()},
             "departed": {ticket: at.isoformat() for ticket, at in self._departed.items()},
@@ -213,12 +223,18 @@ class QueueJumpDetector:
                 for c in self._pending
             ],
             "clock": self._clock.isoformat() if self._clock else None,
+            "purged_at": self._purged_at.isoformat() if self._purged_at else None,
         }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> QueueJumpDetector:
         """Inverse of `to_dict`."""
-        detector = cls(str(data["office_id"]), float(data["tolerance_s"]), float(data["track_limit_s"]))
+        detector = cls(
+            str(data["office_id"]),
+            float(data["tolerance_s"]),
+            float(data["track_limit_s"]),
+            float(data.get("departed_memory_s", data["track_limit_s"])),
+        )
         for ticket, (service, at) in data["waiting"].items():
             issued_at = datetime.fromisoformat(at)
             detector._waiting[ticket] = (service, issued_at)
@@ -237,6 +253,8 @@ class QueueJumpDetector:
             for c in data["pending"]
         ]
         detector._clock = datetime.fromisoformat(data["clock"]) if data["clock"] else None
+        purged_at = data.get("purged_at")
+        detector._purged_at = datetime.fromisoformat(purged_at) if purged_at else None
         return detector
 
 

@@ -160,3 +160,16 @@ def test_a_detector_restored_mid_stream_finds_the_same_jumps() -> None:
     assert found == jumps_of(events)
     # C skipped A and B, but B was called within the tolerance; B itself then skipped A.
     assert [(jump.ticket_id, jump.skipped) for jump in found] == [("C", 1), ("B", 1)]
+
+
+def test_a_short_departed_memory_restored_at_every_event_finds_the_same_jumps() -> None:
+    events = [issued("A", 0), issued("B", 1), issued("C", 2), called("C", 10, counter="L3"), called("B", 10.01)]
+    events += [called("A", 20), started("A", 21), issued("D", 30), issued("E", 31), called("E", 45), called("D", 50)]
+    detector = QueueJumpDetector(OFFICE, departed_memory_s=300)
+    found: list[QueueJump] = []
+    for item in events:
+        detector = QueueJumpDetector.from_dict(json.loads(json.dumps(detector.to_dict())))
+        found += detector.apply(item)
+
+    assert found + detector.flush() == jumps_of(events)
+    assert len(detector.to_dict()["departed"]) < len(events)  # the tickets of the first half are forgotten
