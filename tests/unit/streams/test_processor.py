@@ -45,3 +45,16 @@ def test_invalid_input_becomes_a_dead_letter_with_its_position() -> None:
     [output] = processor.process(b"{oops", "2/17", Stores({}, {}, {}, {}, {}), NOW)
     assert output.topic == topics.DEAD_LETTERS
     assert isinstance(output.value, bytes) and b'"position":"2/17"' in output.value
+
+
+def test_reprocessing_resends_identical_breach_and_signal_rows_or_none() -> None:
+    records = list(simulate(CATALOG, SimulationOptions(offices=2, days=2, seed=7, start=date(2026, 11, 2))))
+    processor = EventProcessor(CATALOG, b"key", "kafka:pantau.events")
+    stores = Stores({}, {}, {}, {}, {})
+    first = [o for i, r in enumerate(records) for o in processor.process(r.payload, str(i), stores, NOW)]
+    again = [o for i, r in enumerate(records[-500:]) for o in processor.process(r.payload, str(i), stores, NOW)]
+
+    for topic in (topics.SLA_BREACHES, topics.SIGNALS):
+        sent = {(o.key, repr(o.value)) for o in first if o.topic == topic}
+        assert sent, f"a simulated day has {topic.suffix}"
+        assert {(o.key, repr(o.value)) for o in again if o.topic == topic} <= sent
