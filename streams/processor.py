@@ -47,6 +47,7 @@ class EventProcessor:
     """Turns raw events into facts, metric rows, breaches and signals; pure apart from the stores it is given."""
 
     def __init__(self, catalog: Catalog, nik_key: bytes, source: str, options: StreamOptions | None = None) -> None:
+        """`options`: the worker passes `StreamOptions.from_settings(settings)`; None takes the defaults."""
         self._catalog = catalog
         self._validator = EventValidator(catalog)
         self._nik_key = nik_key
