@@ -159,7 +159,7 @@ class LocalBroker:
     def _format_storage(self, java: str) -> None:
         if (self.data_dir / "meta.properties").is_file():
             return
-        cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        cluster_id = _cluster_id()
         command = [
             java,
             "-Xmx256m",
@@ -206,6 +206,18 @@ class LocalBroker:
             return "\n".join(self.log_file.read_text(errors="replace").splitlines()[-lines:])
         except FileNotFoundError:
             return "(no log)"
+
+
+def _cluster_id() -> str:
+    """A random KRaft cluster id in Kafka's own format (base64url of 16 bytes).
+
+    One in 64 of those starts with "-", which kafka-storage's argument parser takes for an option
+    ("--cluster-id: expected one argument"), so such ids are drawn again, as Kafka's Uuid.randomUuid does.
+    """
+    while True:
+        cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        if not cluster_id.startswith("-"):
+            return cluster_id
 
 
 def _java_executable() -> str:
