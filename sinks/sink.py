@@ -3,8 +3,9 @@
 At-least-once from Kafka plus idempotent tables gives exactly-once results: a batch that is inserted
 but not committed (crash, rebalance) is consumed and inserted again, and ReplacingMergeTree keeps one
 row per key. ClickHouse outages are retried with capped exponential backoff, holding the batch, so
-nothing is skipped. A message that cannot be turned into a row is written to `dead_letters` with the
-reason, never dropped.
+nothing is skipped; so are Kafka outages at commit time (a broker restart): the rows are in ClickHouse
+already and only the bookmark is missing. A message that cannot be turned into a row is written to
+`dead_letters` with the reason, never dropped.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import Any
 from clickhouse_connect.driver.client import Client
 from clickhouse_connect.driver.exceptions import ClickHouseError as DriverError
 from kafka import KafkaConsumer, OffsetAndMetadata, TopicPartition
+from kafka.errors import CommitFailedError, KafkaError
 
 from sinks.columns import row_converter, table_columns
 from sinks.routes import KafkaRecord, Route, UnreadableMessage
@@ -45,6 +47,8 @@ class SinkStats:
     skipped_invalid_raw: int = 0
     unreadable: int = 0
     insert_retries: int = 0
+    commit_retries: int = 0
+    commits_abandoned: int = 0
     last_commit_at: float = 0.0
 
 
@@ -106,18 +110,47 @@ class ClickHouseSink:
                 if stop is None:
                     time.sleep(backoff)
                 backoff = min(backoff * 2, self._limits.backoff_max_s)
-        offsets = {}
-        for partition, messages in polled.items():
-            # The consumer's position is past the last record and past any transaction markers after
-            # it, so a fully landed partition shows zero lag.
-            position = max(messages[-1].offset + 1, self._consumer.position(partition) or 0)
-            offsets[TopicPartition(partition.topic, partition.partition)] = OffsetAndMetadata(position, "", -1)
-        self._consumer.commit(offsets)
+        if not self._commit(polled, stop):
+            return 0  # stopped while Kafka was away: the landed batch is consumed again after restart
         self.stats.consumed += len(records)
         for table, rows in batches.items():
             self.stats.rows[table] += len(rows)
         self.stats.last_commit_at = time.time()
         return len(records)
+
+    def _commit(self, polled: dict[TopicPartition, list[Any]], stop: threading.Event | None) -> bool:
+        """Commit the landed batch, retrying while Kafka is unreachable; False if `stop` came first.
+
+        A broker restart or a moving group coordinator raises retriable errors here; before this loop
+        one of them ended `pantau sink`. A rebalance that took the partitions away (CommitFailedError)
+        is not retried: their new owner starts from the last commit and lands the batch again, which
+        the tables absorb.
+        """
+        backoff = self._limits.backoff_start_s
+        while True:
+            try:
+                offsets = {}
+                for partition, messages in polled.items():
+                    # The consumer's position is past the last record and past any transaction markers
+                    # after it, so a fully landed partition shows zero lag.
+                    position = max(messages[-1].offset + 1, self._consumer.position(partition) or 0)
+                    offsets[TopicPartition(partition.topic, partition.partition)] = OffsetAndMetadata(position, "", -1)
+                self._consumer.commit(offsets)
+                return True
+            except CommitFailedError as exc:
+                self.stats.commits_abandoned += 1
+                log.warning("Kafka refused the commit after a rebalance (%s); the batch will be landed again", exc)
+                return True
+            except KafkaError as exc:
+                if not exc.retriable:
+                    raise
+                self.stats.commit_retries += 1
+                log.warning("Kafka commit failed (%s); retrying in %.1f s", exc, backoff)
+                if stop is not None and stop.wait(backoff):
+                    return False
+                if stop is None:
+                    time.sleep(backoff)
+                backoff = min(backoff * 2, self._limits.backoff_max_s)
 
     def close(self) -> None:
         """Leave the consumer group; uncommitted work is consumed again by the next member."""
