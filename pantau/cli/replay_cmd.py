@@ -171,7 +171,7 @@ def _check_landed(settings: PantauSettings, ledger: ReplayLedger, refused: Worke
     from pantau.clickhouse import target_from_settings
     from pantau.runtime.landed_check import LandedCheckSkipped, count_landed
 
-    out = Console(highlight=False)
+    out = Console(highlight=False, soft_wrap=True)
     try:
         landed = count_landed(target_from_settings(settings), ledger, refused.count)
     except LandedCheckSkipped as exc:
@@ -193,7 +193,7 @@ def _check_landed(settings: PantauSettings, ledger: ReplayLedger, refused: Worke
 
 def print_summary(counts: PublishCounts, elapsed_s: float) -> None:
     """The reconciled counts on stdout, machine-readable enough for scripts (key: value lines)."""
-    out = Console(highlight=False)
+    out = Console(highlight=False, soft_wrap=True)
     out.print(f"received: {counts.received}")
     out.print(f"sent: {counts.accepted}")
     out.print(f"dead_lettered: {counts.dead_lettered}")
@@ -205,7 +205,7 @@ def print_summary(counts: PublishCounts, elapsed_s: float) -> None:
 
 def print_reconciliation(counts: PublishCounts, refused: WorkerDeadLetters, report: SettleReport) -> None:
     """After --wait: what the worker refused, and received = processed + dead-lettered (replay + worker)."""
-    out = Console(highlight=False)
+    out = Console(highlight=False, soft_wrap=True)
     out.print(f"dead_lettered_by_worker: {refused.count}")
     for reason, count in sorted(refused.reasons.items(), key=lambda item: -item[1]):
         out.print(f"  {count:>8}  {reason}")

@@ -111,11 +111,20 @@ class CliPipeline:
         return rows
 
     def dump_fact_tables(self) -> dict[str, list[dict[str, Any]]]:
-        """Every fact table, FINAL, newest version per key, in a stable order."""
+        """Every fact table, FINAL, newest version per key, in a stable order.
+
+        The topic prefix (in `source` columns) is replaced by `<prefix>`, so two pipelines compare equal.
+        """
         return {
-            table: self.sql(f"SELECT * EXCEPT (_version{skipped}) FROM pantau.{table} FINAL ORDER BY ALL")
+            table: [
+                {column: self._unprefixed(value) for column, value in row.items()}
+                for row in self.sql(f"SELECT * EXCEPT (_version{skipped}) FROM pantau.{table} FINAL ORDER BY ALL")
+            ]
             for table, skipped in FACT_TABLES.items()
         }
+
+    def _unprefixed(self, value: Any) -> Any:
+        return value.replace(f"{self.prefix}.", "<prefix>.") if isinstance(value, str) else value
 
 
 def wait_until(condition: Any, timeout_s: float, what: str) -> None:

@@ -14,11 +14,13 @@ from zoneinfo import ZoneInfo
 
 import orjson
 
+from pantau.settings import PantauSettings
+
 COMPLETED = {"served", "rejected_incomplete", "referred"}
 IKM_WEIGHT = 0.111
 # Windows take events up to this long after their end (in office event time); later ones are left out of
-# the pre-aggregated windows by design (streams/logic/windows.py), while the ticket rows still take them.
-WINDOW_GRACE = timedelta(seconds=120)
+# the pre-aggregated windows by design (streams/windowing.py), while the ticket rows still take them.
+WINDOW_GRACE = timedelta(seconds=PantauSettings().stream_window_grace_s)
 
 
 @dataclass(frozen=True)

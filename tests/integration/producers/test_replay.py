@@ -5,11 +5,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 
 import orjson
 import pytest
+from kafka import KafkaConsumer, KafkaProducer, OffsetAndMetadata, TopicPartition
 
 from pantau.catalog import load_catalog
 from pantau.contract import EventValidator
@@ -121,3 +123,112 @@ def test_the_cli_exits_non_zero_when_kafka_is_unreachable(tmp_path: Path) -> Non
     result = run_replay(path, f"localhost:{free_port()}", "unreachable")
     assert result.returncode == 2
     assert "No Kafka broker answers" in result.stderr and "Traceback" not in result.stderr
+
+
+# --- replay --wait: the stages' committed offsets are the proof ---------------------------------------
+
+
+def commit_group(bootstrap: str, group: str, offsets: dict[TopicPartition, int]) -> None:
+    """Commit `offsets` for `group`, as a stage that has processed everything up to them would."""
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False)
+    try:
+        consumer.commit({partition: OffsetAndMetadata(offset, "", -1) for partition, offset in offsets.items()})
+    finally:
+        consumer.close()
+
+
+def run_replay_wait(path: Path, bootstrap: str, prefix: str, *flags: str) -> subprocess.Popen[str]:
+    env = {**os.environ, "PANTAU_KAFKA_BOOTSTRAP": bootstrap, "PANTAU_TOPIC_PREFIX": prefix}
+    return subprocess.Popen(
+        [sys.executable, "-m", "pantau", "replay", str(path), "--wait", *flags],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+
+
+def test_replay_wait_times_out_naming_the_stuck_stage(kafka_bootstrap: str, prefix: str, tmp_path: Path) -> None:
+    path = tmp_path / "few.jsonl"
+    path.write_bytes(orjson.dumps(event(1)) + b"\n" + orjson.dumps(event(2)) + b"\n")
+    replay = run_replay_wait(path, kafka_bootstrap, prefix, "--timeout", "3")  # no worker runs for this prefix
+    stdout, stderr = replay.communicate(timeout=120)
+    assert replay.returncode == 1
+    assert "received: 2\nsent: 2\n" in stdout
+    assert "stream worker" in stderr and f"{prefix}-streams" in stderr and f"{prefix}.events: 2" in stderr
+    assert "Traceback" not in stderr
+
+
+def test_replay_wait_returns_once_worker_then_sink_caught_up(kafka_bootstrap: str, prefix: str, tmp_path: Path) -> None:
+    from pantau.kafka.lag import LagProbe
+    from sinks.routes import routed_topics
+    from sinks.runner import sink_group
+    from streams.app import app_id
+
+    path = tmp_path / "few.jsonl"
+    path.write_bytes(b"\n".join(orjson.dumps(event(n)) for n in range(5)) + b"\nnot json\n")
+    settings = PantauSettings(kafka_bootstrap=kafka_bootstrap, topic_prefix=prefix)
+    replay = run_replay_wait(path, kafka_bootstrap, prefix, "--timeout", "90", "--no-count-check")
+    probe = LagProbe(settings)
+    try:
+        events = topics.EVENTS.name(prefix)
+        deadline = time.monotonic() + 60
+        while sum(probe.end_offsets([events]).values()) < 5 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        time.sleep(1.5)
+        assert replay.poll() is None, "returned before any stage had committed"
+        # The "worker": refuses the first event (as a worker with another catalog would), commits the rest.
+        first = min((partition, end) for partition, end in probe.end_offsets([events]).items() if end > 0)[0]
+        producer = KafkaProducer(bootstrap_servers=kafka_bootstrap)
+        producer.send(
+            topics.DEAD_LETTERS.name(prefix),
+            orjson.dumps(
+                {"source": f"kafka:{events}", "position": f"{first.partition}/0", "reason_code": "unknown_service"}
+            ),
+        )
+        producer.flush()
+        producer.close()
+        commit_group(kafka_bootstrap, app_id(prefix), probe.end_offsets([events]))
+        time.sleep(1.5)
+        assert replay.poll() is None, "returned before the sink had committed"
+        commit_group(kafka_bootstrap, sink_group(prefix), probe.end_offsets(routed_topics(prefix)))
+        stdout, stderr = replay.communicate(timeout=60)
+    finally:
+        probe.close()
+        if replay.poll() is None:
+            replay.kill()
+    assert replay.returncode == 0, stderr
+    assert "received: 6\nsent: 5\ndead_lettered: 1\n" in stdout
+    assert "dead_lettered_by_worker: 1\n" in stdout and "unknown_service" in stdout
+    assert "processed: 4\n" in stdout
+    assert "reconciled: yes (received 6 = processed 4 + dead_lettered 1 + dead_lettered_by_worker 1)" in stdout
+
+
+def test_a_stage_parked_on_a_transaction_marker_has_caught_up(kafka_bootstrap: str, topic_name: str) -> None:
+    from pantau.kafka.lag import LagProbe
+    from pantau.runtime.settle import PipelineNotSettledError, PipelineSettler, Stage
+
+    ensure_topics(kafka_bootstrap, [topic_name], partitions=1)
+    producer = KafkaProducer(bootstrap_servers=kafka_bootstrap, transactional_id=f"tx-{topic_name}")
+    producer.init_transactions()
+    producer.begin_transaction()
+    for n in range(3):
+        producer.send(topic_name, b"fact %d" % n)
+    producer.commit_transaction()  # offsets 0-2 hold facts, offset 3 the commit marker
+    producer.close()
+    partition = TopicPartition(topic_name, 0)
+    probe = LagProbe(PantauSettings(kafka_bootstrap=kafka_bootstrap))
+    try:
+        ends = probe.end_offsets([topic_name])
+        assert ends == {partition: 4}
+        stage = Stage("sink", f"group-{topic_name}", [topic_name])
+        settler = PipelineSettler(probe, poll_s=0.2)
+        commit_group(kafka_bootstrap, stage.group, {partition: 2})  # one fact still to land
+        with pytest.raises(PipelineNotSettledError, match=rf"{topic_name}: 2"):
+            settler.wait([stage], ends, timeout_s=2)
+        commit_group(kafka_bootstrap, stage.group, {partition: 3})  # every fact landed, parked on the marker
+        assert probe.group_lag(stage.group, [topic_name]).total == 1
+        report = settler.wait([stage], ends, timeout_s=20)
+        assert [result.name for result in report.stages] == ["sink"]
+    finally:
+        probe.close()
