@@ -40,7 +40,9 @@ def run(
     from alerting.wiring import build_dispatcher, build_engine
     from pantau.catalog import load_catalog
 
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(asctime)s %(message)s")
+    # -v shows the service's own lines (pages, deliveries), not kafka-python's connection chatter.
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s")
+    logging.getLogger("pantau.alerting").setLevel(logging.INFO if verbose else logging.WARNING)
     settings = build_settings(kafka_bootstrap=bootstrap, catalog=catalog)
     engine = build_engine(settings, load_catalog(settings.catalog))
     service = AlertService(

@@ -20,6 +20,7 @@ from pantau.clickhouse.query_socket import QueryServer
 from pantau.contract import EventValidator
 from pantau.errors import PantauError
 from pantau.kafka.lag import LagProbe
+from pantau.runtime.alerts_process import AlertsProcess
 from pantau.runtime.status import StatusSampler
 from pantau.runtime.worker_process import WorkerProcess
 from pantau.secrets import pseudonym_key
@@ -34,8 +35,11 @@ def up(
     bootstrap: BootstrapOption = None,
     clickhouse_url: ClickHouseUrlOption = None,
     catalog: CatalogOption = None,
+    alerts: Annotated[
+        bool, typer.Option("--alerts/--no-alerts", help="Run the alert service (`pantau alerts run`) too.")
+    ] = True,
 ) -> None:
-    """Start Kafka (unless configured), migrate ClickHouse, run the stream worker and the sink.
+    """Start Kafka (unless configured), migrate ClickHouse, run the stream worker, the sink and the alert service.
 
     With --simulate, simulated offices are fed live. Ctrl-C stops everything this command started.
     """
@@ -58,9 +62,13 @@ def up(
     worker = WorkerProcess(
         settings, settings.state_dir / "logs" / "worker.log", {"PANTAU_PSEUDONYM_KEY": pseudonym_key(settings).decode()}
     )
+    alerter = AlertsProcess(settings, settings.state_dir / "logs" / "alerts.log") if alerts else None
     try:
         worker.start()
         console.print(f"Stream worker: pid {worker.pid}, log {settings.state_dir / 'logs' / 'worker.log'}")
+        if alerter is not None:
+            alerter.start()
+            console.print(f"Alert service: pid {alerter.pid}, log {settings.state_dir / 'logs' / 'alerts.log'}")
         with clickhouse_session(target) as client:
             apply_migrations(client, target.database)
             sync_catalog(client, target.database, loaded_catalog)
@@ -91,10 +99,12 @@ def up(
                 feeder.start()
                 threads.append(feeder)
                 console.print(f"Simulating {offices} offices from {options.start}, {speed:g}x real time")
-            _watch(settings, stop, console, worker)
+            _watch(settings, stop, console, worker, alerter)
             landing.close()
     finally:
         stop.set()
+        if alerter is not None:
+            alerter.stop()
         worker.stop()
         for thread in threads:
             thread.join(timeout=30)
@@ -109,8 +119,14 @@ def up(
             raise error if isinstance(error, PantauError) else PantauError(f"{thread.name} failed: {error}")
 
 
-def _watch(settings: PantauSettings, stop: threading.Event, console: Console, worker: WorkerProcess) -> None:
-    """Refresh the status line every 2 s until stopped; a dead worker stops the pipeline."""
+def _watch(
+    settings: PantauSettings,
+    stop: threading.Event,
+    console: Console,
+    worker: WorkerProcess,
+    alerter: AlertsProcess | None = None,
+) -> None:
+    """Refresh the status line every 2 s until stopped; a dead worker or alert service stops the pipeline."""
     from sinks.routes import routed_topics
     from sinks.runner import sink_group
     from streams.app import app_id
@@ -123,6 +139,12 @@ def _watch(settings: PantauSettings, stop: threading.Event, console: Console, wo
             while not stop.is_set():
                 if worker.exit_code is not None:
                     raise PantauError(f"the stream worker exited with status {worker.exit_code}; see its log")
+                if alerter is not None and alerter.exit_code is not None:
+                    log = settings.state_dir / "logs" / "alerts.log"
+                    raise PantauError(
+                        f"the alert service exited with status {alerter.exit_code}; see {log} "
+                        "(or run `pantau up --no-alerts`)"
+                    )
                 live.update(sampler.sample().line())
                 stop.wait(2.0)
     finally:
