@@ -91,3 +91,25 @@ def test_ack_stops_escalation() -> None:
     assert [(c.event["state"], c.event["actor"]) for c in ack.transitions] == [("acknowledged", "budi")]
     feed(eng, event("counter.opened", BAD, wib(2, "09:00"), counter_id="L1"))
     assert eng.evaluate(wib(2, "09:00")).notifications == []
+
+
+def test_a_holiday_is_silent_except_for_zero_tolerance() -> None:
+    """24 Dec 2026 is cuti bersama (a Thursday): the breach is recorded, only pungli pages."""
+    eng = engine()
+    issued = [
+        event("ticket.issued", BAD, wib(24, f"09:0{n}", month=12), ticket_id=f"T{n}", service_code="KTP")
+        for n in range(3)
+    ]
+    feed(eng, *issued)
+    quiet = eng.evaluate(wib(24, "10:00", month=12))
+    assert quiet.notifications == []
+    assert ("live_wait_breach", "firing") in {(c.alert["rule"], c.event["state"]) for c in quiet.transitions}
+    feed(eng, event("complaint.filed", BAD, wib(24, "10:05", month=12), complaint_id="C24", category="pungli"))
+    loud = eng.evaluate(wib(24, "10:05:01", month=12))
+    assert [(n.kind, n.alert_id.split("@")[0]) for n in loud.notifications] == [("firing", "pungli:MPP-JKT-01::C24")]
+    # the same hour on an ordinary Thursday pages the breach: the silence above is the holiday's
+    ordinary = engine()
+    feed(ordinary, *(event("ticket.issued", BAD, wib(3, f"09:0{n}", month=12), ticket_id=f"T{n}",
+                           service_code="KTP") for n in range(3)))
+    pages = [(n.kind, n.alert_id.split("@")[0]) for n in ordinary.evaluate(wib(3, "10:00", month=12)).notifications]
+    assert ("firing", "live_wait_breach:MPP-JKT-01:KTP") in pages
