@@ -40,7 +40,7 @@ from producers.publisher import EventPublisher, create_producer
 from producers.simulator import SimulationOptions, simulate
 from sinks.privacy_filter import PrivacyFilter
 from sinks.routes import default_routes
-from sinks.runner import sink_group
+from sinks.runner import build_sink, sink_group
 from sinks.sink import ClickHouseSink, SinkLimits
 from tests.conftest import REPO_ROOT, free_port
 
@@ -188,6 +188,9 @@ def test_a_sink_killed_mid_stream_resumes_without_loss_or_duplicates(kafka_boots
         # Small batches, so a kill lands between many insert-then-commit steps, not after the last one.
         "PANTAU_SINK_MAX_BATCH": "40",
         "PANTAU_SINK_MAX_WAIT_S": "0.1",
+        # The feed's dates are fixed; without this, the events TTL would expire them once the calendar
+        # moves on, and the test would fail for the wrong reason.
+        "PANTAU_CLICKHOUSE_EVENTS_TTL_DAYS": "0",
     }
     total = len(feed.payloads)
     probe = LagProbe(settings)
@@ -454,17 +457,16 @@ def test_a_broker_restart_mid_stream_ends_with_complete_tables(
     prefix = f"restart{uuid.uuid4().hex[:8]}"
     bootstrap = private_broker.bootstrap
     ensure_topics(bootstrap, topic_names(prefix), partitions=3)
-    settings = PantauSettings(kafka_bootstrap=bootstrap, topic_prefix=prefix)
-    feed = simulated_feed(seed=5)
-    consumer = KafkaConsumer(
-        bootstrap_servers=bootstrap,
-        group_id=sink_group(prefix),
-        enable_auto_commit=False,
-        auto_offset_reset="earliest",
-        isolation_level="read_committed",
+    settings = PantauSettings(
+        kafka_bootstrap=bootstrap,
+        topic_prefix=prefix,
+        pseudonym_key=KEY,
+        sink_max_batch=200,
+        sink_max_wait_s=0.1,
+        clickhouse_events_ttl_days=0,  # fixed dates: see the kill test
     )
-    routes = default_routes(prefix, EventValidator(CATALOG), PrivacyFilter(KEY.encode()))
-    sink = ClickHouseSink(consumer, clickhouse, migrated_database, routes, SinkLimits(max_batch=200, max_wait_s=0.1))
+    feed = simulated_feed(seed=5)
+    sink = build_sink(settings, clickhouse, migrated_database)  # the consumer exactly as `pantau sink` builds it
     stop = threading.Event()
     sink_error: list[BaseException] = []
 
