@@ -20,12 +20,16 @@ from datetime import date
 from pathlib import Path
 
 from kafka import KafkaProducer
+from kafka.admin import NewTopic
 
-from pantau.catalog import load_catalog
-from pantau.kafka.admin import ensure_topics
+from pantau.catalog import Catalog, load_catalog
+from pantau.kafka.admin import admin_client, ensure_topics
 from pantau.kafka.broker import LocalBroker
 from pantau.kafka.jars import project_root
+from pantau.kafka.topics import topic_names
+from pantau.settings import PantauSettings
 from producers.simulator import SimulatedRecord, SimulationOptions, simulate
+from streams.app import create_app
 
 START = date(2026, 11, 2)  # a Monday
 PARTITIONS = 6  # Pantau's default (PANTAU_KAFKA_PARTITIONS)
@@ -71,6 +75,28 @@ def fresh_topic(bootstrap: str, stem: str, partitions: int = PARTITIONS) -> str:
     name = f"bench.{stem}.{uuid.uuid4().hex[:8]}"
     ensure_topics(bootstrap, [name], partitions)
     return name
+
+
+def worker_topics(settings: PantauSettings, catalog: Catalog | None = None) -> list[str]:
+    """Create Pantau's topics and the worker's changelog topics (compacted) for `settings.topic_prefix`.
+
+    A worker left to create its dozen changelog topics itself sometimes starts before the broker's
+    metadata lists one of them; Faust then ignores that table's topic and its agent crashes on every
+    event with PartitionsMismatch (seen on this machine under load). Created beforehand, as a cluster
+    deployment does (docs/scaling.md), they are simply found.
+    """
+    prefix, partitions = settings.topic_prefix, settings.kafka_partitions
+    ensure_topics(settings.bootstrap_servers, topic_names(prefix), partitions)
+    app = create_app(settings, catalog or load_catalog(settings.catalog), b"only-for-topic-names")
+    names = [table.changelog_topic.get_topic_name() for table in app.tables.values()]
+    admin = admin_client(settings.bootstrap_servers)
+    try:
+        missing = [name for name in names if name not in set(admin.list_topics())]
+        admin.create_topics([NewTopic(name, partitions, 1, topic_configs={"cleanup.policy": "compact"})
+                             for name in missing])
+    finally:
+        admin.close()
+    return names
 
 
 def simulated_stream(offices: int = 26, seed: int = 1, days: int = 366) -> Iterator[SimulatedRecord]:

@@ -1,7 +1,7 @@
 """End-to-end throughput and latency of the whole pipeline, beside the ceiling and the Quix Streams peer.
 
-Usage: python benchmarks/pipeline_throughput.py [--stage-s 20] [--latency-s 30] [--start-rate 500]
-       [--step 1.6] [--guarantee exactly_once] [--compare-events 50000] [--bootstrap HOST:PORT]
+Usage: python benchmarks/pipeline_throughput.py [--stage-s 20] [--latency-s 30] [--start-rate 100]
+       [--step 1.5] [--guarantee exactly_once] [--compare-events 50000] [--bootstrap HOST:PORT]
        (the broker: --bootstrap, else PANTAU_KAFKA_BOOTSTRAP / KAFKA_BOOTSTRAP, else a private one is started)
 
 producer (EventPublisher, validating) -> Kafka -> `pantau worker` (Faust) -> Kafka -> sink -> chDB.
@@ -34,13 +34,19 @@ from pathlib import Path
 
 import ceiling
 import quix_peer
-from _common import configured_bootstrap, kafka, machine, print_table, simulated_records, simulated_stream
+from _common import (
+    configured_bootstrap,
+    kafka,
+    machine,
+    print_table,
+    simulated_records,
+    simulated_stream,
+    worker_topics,
+)
 from _pipeline import Pipeline, Progress
 from clickhouse_connect.driver.client import Client
 
 from pantau.clickhouse import EmbeddedTarget, apply_migrations, clickhouse_session
-from pantau.kafka.admin import ensure_topics
-from pantau.kafka.topics import topic_names
 from pantau.settings import PantauSettings
 
 DATABASE = "pantau"
@@ -128,7 +134,7 @@ def run_pantau(args: argparse.Namespace, bootstrap: str, client: Client, folder:
     prefix = f"benchpipe{uuid.uuid4().hex[:6]}"
     settings = PantauSettings(kafka_bootstrap=bootstrap, topic_prefix=prefix, stream_guarantee=args.guarantee,
                               kafka_partitions=6)
-    ensure_topics(bootstrap, topic_names(prefix), settings.kafka_partitions)
+    worker_topics(settings)
     apply_migrations(client, DATABASE)
     pipeline = Pipeline(settings, client, DATABASE, simulated_stream(args.offices), folder)
     pipeline.start()
@@ -185,8 +191,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--stage-s", type=float, default=20.0, help="seconds per ramp stage")
     parser.add_argument("--latency-s", type=float, default=30.0, help="seconds per latency stage")
-    parser.add_argument("--start-rate", type=float, default=500.0, help="first offered rate, events/s")
-    parser.add_argument("--step", type=float, default=1.6, help="factor between ramp stages")
+    parser.add_argument("--start-rate", type=float, default=100.0, help="first offered rate, events/s")
+    parser.add_argument("--step", type=float, default=1.5, help="factor between ramp stages")
     parser.add_argument("--max-rate", type=float, default=50_000.0, help="stop the ramp above this rate")
     parser.add_argument("--offices", type=int, default=26, help="simulated offices (the catalog has 26)")
     parser.add_argument("--guarantee", default="exactly_once", help="exactly_once (default) or at_least_once")

@@ -25,14 +25,13 @@ from datetime import date
 from pathlib import Path
 
 import yaml
-from _common import START, configured_bootstrap, kafka, machine, print_table
+from _common import START, configured_bootstrap, kafka, machine, print_table, worker_topics
 from simulator_throughput import scaled_catalog
 
 from pantau.catalog import Catalog, load_catalog
 from pantau.contract import EventValidator
-from pantau.kafka.admin import ensure_topics
 from pantau.kafka.lag import LagProbe
-from pantau.kafka.topics import EVENTS, topic_names
+from pantau.kafka.topics import EVENTS
 from pantau.runtime.worker_process import WorkerProcess
 from pantau.settings import PantauSettings
 from producers.publisher import EventPublisher, create_producer
@@ -140,7 +139,7 @@ def main() -> None:
         prefix = f"benchmem{uuid.uuid4().hex[:6]}"
         catalog_file = write_catalog(catalog, Path(name) / "catalog.yaml")
         settings = PantauSettings(kafka_bootstrap=bootstrap, topic_prefix=prefix, catalog=catalog_file)
-        ensure_topics(bootstrap, topic_names(prefix), settings.kafka_partitions)
+        worker_topics(settings, catalog)
         worker = WorkerProcess(settings, Path(name) / "worker.log", {
             "PANTAU_PSEUDONYM_KEY": "bench", "PANTAU_CATALOG": str(catalog_file),
             "PANTAU_STREAM_GUARANTEE": args.guarantee})
