@@ -20,7 +20,6 @@ from pantau.cli.options import BootstrapOption, CatalogOption, ClickHouseUrlOpti
 from pantau.contract import EventValidator
 from pantau.errors import PantauError
 from pantau.kafka import topics
-from pantau.kafka.admin import ensure_topics
 from pantau.kafka.lag import LagProbe
 from pantau.runtime.settle import SettleReport
 from pantau.runtime.worker_dead_letters import WorkerDeadLetters
@@ -43,9 +42,7 @@ def replay(
     ] = None,
     wait: Annotated[
         bool,
-        typer.Option(
-            "--wait", help="Return only when every event was processed by the worker and landed by the sink."
-        ),
+        typer.Option("--wait", help="Return only when every event was processed by the worker and landed by the sink."),
     ] = False,
     timeout: Annotated[
         float | None,
@@ -85,8 +82,8 @@ def replay(
     ledger = ReplayLedger(source) if wait and count_check else None
     try:
         if wait:
-            # The topics must exist before their ends are read; the worker creates the same set.
-            ensure_topics(settings.bootstrap_servers, topics.topic_names(prefix), settings.kafka_partitions)
+            # Topics are not created here: `pantau worker` creates them, and two creators racing make one
+            # fail. A topic that does not exist yet simply has no offsets to start from.
             probe = LagProbe(settings)
             events_before = probe.end_offsets([events_topic])
             dead_before = probe.end_offsets([dead_topic])

@@ -14,6 +14,9 @@ from typing import Any
 
 import orjson
 
+from pantau.kafka.admin import list_topics
+from pantau.kafka.topics import topic_names
+
 _PANTAU = Path(sys.executable).with_name("pantau")
 PANTAU = [str(_PANTAU)] if _PANTAU.exists() else [sys.executable, "-m", "pantau"]
 KEY = "e2e-pseudonym-key"
@@ -72,6 +75,11 @@ class CliPipeline:
             self.processes[command] = subprocess.Popen(
                 [*PANTAU, command], env=self.env, cwd=self.workdir, stdout=log, stderr=subprocess.STDOUT
             )
+
+    def wait_for_topics(self, timeout_s: float = 120) -> None:
+        """Wait until `pantau worker` has created the pipeline's topics (replay creates none)."""
+        names = set(topic_names(self.prefix))
+        wait_until(lambda: self.assert_running() or names <= set(list_topics(self.bootstrap)), timeout_s, "the topics")
 
     def kill(self, command: str) -> None:
         """kill -9: no flush, no commit, no leaving the group."""

@@ -71,6 +71,7 @@ def clean_run(
     pipeline = CliPipeline(kafka_bootstrap, tmp_path_factory.mktemp("e2e-clean"))
     pipeline.start("worker")
     pipeline.start("sink")
+    pipeline.wait_for_topics()
     try:
         replay = pipeline.run("replay", str(simulated_input.path), "--wait", "--timeout", "200", timeout_s=260)
         assert replay.returncode == 0, replay.stderr + pipeline.log("worker")[-3000:] + pipeline.log("sink")[-3000:]

@@ -80,6 +80,7 @@ def crash_run(
 
     pipeline.start("worker")
     pipeline.start("sink")
+    pipeline.wait_for_topics()
     # Paced, so the kill lands while events are still being sent (about 20 s for the whole file).
     replay = pipeline.popen("replay", str(simulated_input.path), "--wait", "--rate", "250", "--timeout", "240")
     try:
@@ -137,14 +138,8 @@ def test_worker_facts_are_identical_after_kill_9(crash_run: CrashRun, clean_run:
     assert found == {}, f"STREAM WORKER facts differ after kill -9 (missing/extra/changed keys): {found}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="STREAM WORKER (streams/app.py, lead engineer): create_app gives Stores changelog tables only for "
-    "tickets, windows, complaints, ikm and surveys_seen; the issue-#4 stores (clocks, waiting, sweep, late, "
-    "fairness, punctuality, burn) stay plain dicts, so a restarted worker forgets first counter openings and "
-    "queue state: extra/changed late_opening and missing queue_jump signals after kill -9. Strict: remove "
-    "this mark once the worker keeps that state.",
-)
 def test_worker_signals_are_identical_after_kill_9(crash_run: CrashRun, clean_run: CleanRun) -> None:
+    """STREAM WORKER state of issue #4 (office clocks, waiting queues, fairness, punctuality, burn): it must
+    survive kill -9 too, or a restarted worker re-judges counter openings and forgets queue jumps."""
     found = worker_differences(crash_run, clean_run, SIGNAL_FACTS)
     assert found == {}, f"STREAM WORKER signals differ after kill -9 (missing/extra/changed keys): {found}"
