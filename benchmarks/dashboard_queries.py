@@ -9,8 +9,9 @@ events per simulated day for 200 offices), so it is built in two steps:
 2. a fast generator inside ClickHouse: `INSERT INTO <table> SELECT ... FROM template ARRAY JOIN` copies
    every row --copies times (office ids suffixed -000, -001 ..., so 5 x 40 = 200 offices, each copy in
    the catalog dimensions with its original's region and district) and --weeks times (times shifted by
-   whole weeks, ids suffixed with the week). Holidays and seasonal changes are therefore not in the
-   history, and the office id inside the raw `payload` JSON stays the original's (no panel reads it).
+   whole weeks, ids suffixed with the copy and the week). Holidays and seasonal changes are therefore
+   not in the history, and the office id inside the raw `payload` JSON stays the original's (no panel
+   reads it).
 Each panel's SQL is expanded exactly as Grafana and the plugin would (dashboards/expand.py), with every
 variable on All (the office dashboard: one office), and run --runs times: over the dashboard's default
 time range ending at the end of the history (what a user opening it sees), and over the whole year.
@@ -61,7 +62,7 @@ def column_expression(name: str, kind: str) -> str:
     if name == "office_id":
         return "concat(office_id, '-', leftPad(toString(c), 3, '0'))"
     if name in ID_COLUMNS:
-        return f"concat({name}, '.w', toString(w))"
+        return f"concat({name}, '.c', toString(c), '.w', toString(w))"  # unique even where the key lacks office_id
     if name == "period":
         return period_start("(period + toIntervalWeek(w))")
     if "DateTime" in kind:
@@ -80,13 +81,16 @@ def replicate(client: Client, template: str, database: str, copies: int, weeks: 
     """Fill every fact table of `database` from the template's rows; rows per table."""
     counts: dict[str, int] = {}
     for table in sorted(BASE_TABLES - {"offices", "services", "schema_migrations"}):
+        started = time.perf_counter()
         columns = client.query(f"SELECT name, type FROM system.columns WHERE database = '{template}' "
                                f"AND table = '{table}' ORDER BY position").result_rows
         select = ", ".join(column_expression(str(name), str(kind)) for name, kind in columns)
         names = ", ".join(str(name) for name, _ in columns)
-        client.command(f"INSERT INTO {database}.{table} ({names}) SELECT {select} FROM {template}.{table} FINAL "
-                       f"ARRAY JOIN range({copies}) AS c ARRAY JOIN range({weeks}) AS w")
+        for week in range(weeks):  # one week per insert: its rows fall in one or two monthly partitions
+            client.command(f"INSERT INTO {database}.{table} ({names}) SELECT {select} FROM "
+                           f"(SELECT *, {week} AS w FROM {template}.{table} FINAL) ARRAY JOIN range({copies}) AS c")
         counts[table] = int(client.query(f"SELECT count() FROM {database}.{table}").result_rows[0][0])
+        print(f"  {table}: {counts[table]:,} rows in {time.perf_counter() - started:.0f} s", flush=True)
     return counts
 
 
@@ -155,7 +159,7 @@ def default_range(document: dict[str, Any], end: datetime) -> datetime:
 
 
 def selections(client: Client, document: dict[str, Any], start: datetime, end: datetime,
-               office: str) -> dict[str, Selection]:
+               office: str | None) -> dict[str, Selection]:
     """Variables as Grafana resolves them in order: All where offered, else the first option (or `office`)."""
     resolved: dict[str, Selection] = {}
     for variable in document["templating"]["list"]:
@@ -166,7 +170,7 @@ def selections(client: Client, document: dict[str, Any], start: datetime, end: d
             continue
         result = client.query(render_sql(variable["query"], resolved, time_range(start, end, None)))
         options = tuple(str(row[0]) for row in result.result_rows)
-        if name == "office" and office in options:
+        if office is not None and name == "office" and office in options:
             resolved[name] = Selection(values=(office,), options=options)
         elif variable.get("includeAll"):
             resolved[name] = Selection(is_all=True, options=options, multi=True)
@@ -192,7 +196,8 @@ def time_panels(client: Client, database: str, end: datetime, year_start: dateti
     results: list[tuple[Any, ...]] = []
     for name, document in all_dashboards(database=database).items():
         start = default_range(document, end)
-        variables = selections(client, document, year_start, end, office)
+        # every variable on All, except the office dashboard's office (it offers no All)
+        variables = selections(client, document, year_start, end, office if name == "office" else None)
         for target in panel_targets({name: document}):
             figures: list[Any] = [f"{target.label[:48]}", document["time"]["from"]]
             for begin in (start, year_start):

@@ -1,6 +1,7 @@
 """Resident memory of one `pantau worker` over a long run with many offices: does it plateau?
 
 Usage: python benchmarks/worker_memory.py [--offices 200] [--days 4] [--sample-s 5] [--bootstrap HOST:PORT]
+       python benchmarks/worker_memory.py --state-only [--offices 200] [--days 7]
        (the broker: --bootstrap, else PANTAU_KAFKA_BOOTSTRAP / KAFKA_BOOTSTRAP, else a private one is started)
 
 The shipped catalog (26 offices) is cycled to --offices offices with unique ids (as
@@ -10,6 +11,10 @@ days are published (validated, as Pantau's producers do) while one worker consum
 with how many events it has committed and the simulated day those events have reached. The table ends
 with RSS per simulated day: if the worker keeps state only as long as it needs it, the growth per day
 falls towards zero; if it keeps every ticket forever, RSS grows by about the same amount every day.
+
+--state-only skips Kafka and the worker process: the same EventProcessor runs here on plain dicts
+(about ten times the worker's rate) and the stores' keys and JSON size are printed per simulated day,
+which shows directly which state grows without bound.
 """
 
 from __future__ import annotations
@@ -20,10 +25,12 @@ import tempfile
 import threading
 import time
 import uuid
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, fields
+from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
+import orjson
 import yaml
 from _common import START, configured_bootstrap, kafka, machine, print_table, worker_topics
 from simulator_throughput import scaled_catalog
@@ -36,6 +43,7 @@ from pantau.runtime.worker_process import WorkerProcess
 from pantau.settings import PantauSettings
 from producers.publisher import EventPublisher, create_producer
 from producers.simulator import SimulationOptions, simulate
+from streams.processor import EventProcessor, Stores
 
 
 @dataclass(frozen=True)
@@ -123,18 +131,51 @@ def per_day(samples: list[Sample]) -> list[tuple[str, int, float, float]]:
     return rows
 
 
+def state_per_day(catalog: Catalog, options: SimulationOptions) -> list[tuple[Any, ...]]:
+    """The worker's stores after each simulated (UTC) day, processed in this process on plain dicts:
+    keys and JSON bytes per store. Much faster than a worker, so many offices fit in a short run."""
+    processor = EventProcessor(catalog, b"bench-memory-key", source="kafka:bench.events")
+    stores = Stores(tickets={}, windows={}, complaints={}, ikm={}, surveys_seen={})
+    rows: list[tuple[Any, ...]] = []
+    current: date | None = None
+    for position, record in enumerate(simulate(catalog, options)):
+        day = record.occurred_at.date()
+        if current is not None and day != current:
+            rows.append(store_sizes(current, position, stores))
+        current = day
+        processor.process(record.payload, f"0/{position}", stores, datetime.now(UTC))
+    if current is not None:
+        rows.append(store_sizes(current, position + 1, stores))
+    return rows
+
+
+def store_sizes(day: date, events: int, stores: Stores) -> tuple[Any, ...]:
+    sizes = {item.name: getattr(stores, item.name) for item in fields(stores)}
+    total_bytes = sum(len(orjson.dumps(value, default=str)) for store in sizes.values() for value in store.values())
+    largest = sorted(sizes.items(), key=lambda item: -len(item[1]))[:4]
+    return (f"{day} {day:%a}", events, sum(len(store) for store in sizes.values()), total_bytes / 2**20,
+            ", ".join(f"{name} {len(store):,}" for name, store in largest))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--offices", type=int, default=200)
     parser.add_argument("--days", type=int, default=4)
     parser.add_argument("--sample-s", type=float, default=5.0)
     parser.add_argument("--guarantee", default="exactly_once")
+    parser.add_argument("--state-only", action="store_true",
+                        help="only the stores' size per day, from the processor in this process (no broker)")
     parser.add_argument(
         "--bootstrap", default=None, help="Kafka to use (env PANTAU_KAFKA_BOOTSTRAP or KAFKA_BOOTSTRAP)"
     )
     args = parser.parse_args()
     catalog = scaled_catalog(load_catalog(), args.offices)
     options = SimulationOptions(offices=args.offices, days=args.days, seed=1, start=START)
+    if args.state_only:
+        print(f"worker state by simulated day: {args.offices} offices x {args.days} days from {START}; {machine()}")
+        print_table(("end of day", "events", "keys", "state MiB (JSON)", "largest stores (keys)"),
+                    state_per_day(catalog, options))
+        return
     with kafka(configured_bootstrap(args.bootstrap)) as bootstrap, tempfile.TemporaryDirectory() as name:
         prefix = f"benchmem{uuid.uuid4().hex[:6]}"
         catalog_file = write_catalog(catalog, Path(name) / "catalog.yaml")
