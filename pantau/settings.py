@@ -67,9 +67,18 @@ class PantauSettings(BaseSettings):
     sink_max_wait_s: float = Field(default=0.5, gt=0, description="Longest wait to fill a sink batch.")
 
     stream_guarantee: str = Field(
-        default="exactly_once", description="Faust processing guarantee: exactly_once or at_least_once."
+        default="at_least_once",
+        description=(
+            "Faust processing guarantee: at_least_once (with idempotent processing: exact results) or "
+            "exactly_once (Faust 0.15.3 can stall after a kill -9 restart; see streams/README.md)."
+        ),
     )
 
+    stream_session_timeout_s: float = Field(
+        default=15.0,
+        gt=0,
+        description="How long the broker waits for a silent worker before handing its partitions to another.",
+    )
     stream_log_level: str = Field(
         default="WARN", description="Log level of the stream worker (Faust): DEBUG, INFO, WARN."
     )
@@ -157,6 +166,14 @@ class PantauSettings(BaseSettings):
     )
     stream_burn_min_short_volume: int = Field(
         default=2, ge=1, description="Tickets with a wait in the last 5 minutes needed to confirm a burn."
+    )
+    stream_live_tick_s: float = Field(
+        default=5.0, ge=0, description="How often the wall-clock timer looks for live breaches; 0 turns it off."
+    )
+    stream_live_max_ahead_s: float = Field(
+        default=900.0,
+        ge=0,
+        description="Offices whose latest event is older than this are left to their event clock (replays).",
     )
     # --- end streams ---------------------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ ticket ends and its row shows it waited too long (events out of order). All thre
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from pantau.catalog import Catalog
@@ -21,7 +21,7 @@ from streams.logic.live_breaches import (
     waited_past_target,
 )
 from streams.logic.ticket_lifecycle import FactEmission, TicketState
-from streams.state import Output, Stores
+from streams.state import OfficeClock, Output, Stores
 
 
 def live_output(row: dict[str, Any]) -> Output:
@@ -113,8 +113,16 @@ class LiveBreachTicker:
     skipped.
     """
 
-    def __init__(self, catalog: Catalog) -> None:
+    def __init__(self, catalog: Catalog, max_ahead: timedelta = timedelta(minutes=15)) -> None:
+        """`max_ahead`: how far past an office's latest event the wall clock may judge its queue.
+
+        A replay of last month's events runs far behind the wall clock, and its queues hold tickets
+        whose service events simply have not been replayed yet; judging them by the wall clock would
+        call them breaches. So only offices that sent an event within `max_ahead` of `now` are live
+        for the ticker; the others get their live breaches from their own event clock.
+        """
         self._catalog = catalog
+        self._max_ahead = max_ahead
         self._sent: dict[str, set[str]] = {}
 
     def tick(self, now: datetime, stores: Stores) -> list[Output]:
@@ -122,9 +130,12 @@ class LiveBreachTicker:
         outputs = []
         for office in self._catalog.offices:
             stored = stores.waiting.get(office.id)
-            if not stored:
+            latest = OfficeClock.load(stores.clocks, office.id).latest
+            if not stored or latest is None:
                 self._sent.pop(office.id, None)
                 continue
+            if now - latest > self._max_ahead:
+                continue  # replayed or silent: its event clock decides
             index = WaitingIndex.from_dict(stored)
             sent = {ticket_id for ticket_id in self._sent.get(office.id, set()) if ticket_id in index}
             for waiting in index.past_target(now):

@@ -1,18 +1,24 @@
-"""Exactly-once for real: table changelogs and output rows commit in the transaction of their input.
+"""Commit an input offset only after the table state it caused is in Kafka, whatever the guarantee.
 
-Faust 0.15.3 (pinned in pyproject.toml) has two gaps that lose facts when a worker is killed:
+Faust 0.15.3 (pinned in pyproject.toml) writes table changes (`Table.__setitem__` is synchronous) to
+its own producer buffer, and a background task hands them to the Kafka producer. Two gaps follow,
+and both lose facts when a worker is killed:
 
-1. Table writes go to Faust's own producer buffer (`Table.__setitem__` is synchronous) and reach the
-   Kafka producer whenever the buffer's task gets to them. `TransactionManager.commit` does not drain
-   that buffer, so a commit can carry the input offsets while the changelog of the state they caused
-   is still buffered; a kill then loses state for events that will never be redelivered.
-2. The transaction of a sent message is chosen by its destination partition, so an output row can
-   commit apart from the offset of the event that caused it. The agent therefore sends every output
-   to the partition of its input, which is also the partition of the table changelogs it wrote.
+1. at_least_once: before committing, Faust calls `ProducerBuffer.flush`, which gives up after
+   0.1 s without a message sent and so can return with changelog messages still buffered; the
+   offsets then commit ahead of the state.
+2. exactly_once: `TransactionManager.commit` does not drain the buffer at all, so a transaction
+   can carry the input offsets while the changelog of the state they caused is still buffered.
+   (Also, a sent message's transaction is chosen by its destination partition, so the agent sends
+   every output to its input's partition, where the table changelogs of that input go too.)
 
-`FlushingTransactionManager` closes gap 1: before committing it sends whatever the buffer holds and
-waits for the message the buffer's own task may be sending. `install` puts it on one app's transport,
-leaving every other Faust app in the process alone.
+`install` closes both: the buffer's flush becomes a real drain (every queued message handed over,
+and the one the buffer's task may be handing over awaited), and under exactly_once the transaction
+manager drains before committing. The Kafka producer then flushes its own accumulator before the
+commit (aiokafka does so for transactions; Faust's flush does for at_least_once).
+
+State can therefore be ahead of the committed offsets, never behind: the redelivered events find
+themselves in the state, and the processor re-sends their current rows (streams/processor.py).
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ from typing import Any
 
 import faust
 from faust.transport.consumer import TransactionManager
-from faust.types import TP
+from faust.types import TP, AppT
 
 SendPending = Callable[[Any], Awaitable[None]]
 
@@ -43,7 +49,7 @@ class _InFlight:
             self.count -= 1
 
 
-class FlushingTransactionManager(TransactionManager):  # type: ignore[misc]
+class FlushingTransactionManager(TransactionManager):
     """Drains Faust's producer buffer into the open transactions before committing them."""
 
     async def commit(self, offsets: Mapping[TP, int], start_new_transaction: bool = True) -> bool:
@@ -52,12 +58,8 @@ class FlushingTransactionManager(TransactionManager):  # type: ignore[misc]
         return result
 
 
-async def drain_producer_buffer(app: faust.App) -> None:
-    """Hand every buffered message (table changelogs) to the Kafka producer before a commit.
-
-    Each message goes into the transaction of its partition; aiokafka's commit then flushes its own
-    accumulator before ending the transaction, so the state is in the same transaction as the offsets.
-    """
+async def drain_producer_buffer(app: AppT) -> None:
+    """Hand every buffered message (table changelogs) to the Kafka producer, and wait for the one in flight."""
     buffer: Any = app.producer.buffer
     in_flight: _InFlight | None = getattr(buffer, "_pantau_in_flight", None)
     while True:
@@ -68,10 +70,16 @@ async def drain_producer_buffer(app: faust.App) -> None:
         await asyncio.sleep(0.001)  # the buffer's task is handing one message over; it takes microseconds
 
 
-def install(app: faust.App) -> None:
-    """Use the flushing transaction manager for `app` (call before the app starts)."""
+def install(app: faust.App, exactly_once: bool) -> None:
+    """Make `app`'s commits wait for its table state (call before the app starts)."""
     buffer: Any = app.producer.buffer
     in_flight = _InFlight(buffer._send_pending)
     buffer._pantau_in_flight = in_flight
     buffer._send_pending = in_flight.send
-    app.transport.TransactionManager = FlushingTransactionManager  # type: ignore[misc]
+
+    async def flush() -> None:
+        await drain_producer_buffer(app)
+
+    buffer.flush = flush
+    if exactly_once:
+        app.transport.TransactionManager = FlushingTransactionManager  # type: ignore[misc]

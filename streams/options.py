@@ -26,6 +26,7 @@ class StreamOptions:
     queue_track_s: float = 4 * 3600.0
     opening_grace_s: float = 300.0
     burn: BurnRatePolicy = DEFAULT_BURN
+    live_max_ahead_s: float = 900.0
 
     @classmethod
     def from_settings(cls, settings: PantauSettings) -> StreamOptions:
@@ -36,6 +37,7 @@ class StreamOptions:
             jump_tolerance_s=settings.stream_jump_tolerance_s,
             queue_track_s=settings.stream_queue_track_h * 3600.0,
             opening_grace_s=settings.stream_opening_grace_min * 60.0,
+            live_max_ahead_s=settings.stream_live_max_ahead_s,
             burn=BurnRatePolicy(
                 page_burn=settings.stream_burn_page,
                 warn_burn=settings.stream_burn_warn,

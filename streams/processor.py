@@ -12,7 +12,8 @@ same rows again rather than new ones.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from pantau.catalog import Catalog
 from pantau.contract import (
@@ -54,7 +55,7 @@ class EventProcessor:
         self._source = source
         options = options or StreamOptions()
         self._breaches = BreachTracker(catalog)
-        self._ticker = LiveBreachTicker(catalog)
+        self._ticker = LiveBreachTicker(catalog, timedelta(seconds=options.live_max_ahead_s))
         self._signals = SignalDetectors(catalog, options)
         self._windows = WindowWriter(options)
         self._housekeeping = Housekeeping(self._breaches, options)
@@ -147,6 +148,8 @@ class EventProcessor:
         for window_s in WINDOW_SIZES_S:
             keys = [window_key(update) for update in updates_for_ticket(row, window_s)]
             outputs += self._windows.rows(keys, stores)
+        if row["outcome"] in COMPLETED_OUTCOMES:
+            outputs += self._ikm_rows(state.office_id, row["ended_at"], stores)
         return outputs
 
     def _complaint(
@@ -156,11 +159,12 @@ class EventProcessor:
         stored = stores.complaints.get(key)
         state = ComplaintState.from_dict(stored) if stored else ComplaintState(event.office_id, event.complaint_id)
         was_filed = state.filed_at is not None
-        if not state.apply(event, self._nik_key):
-            return []
-        version = int(stored.get("_version", 0) if stored else 0) + 1
-        stores.complaints[key] = {**state.to_dict(), "_version": version}
         office = self._catalog.office(event.office_id)
+        if not state.apply(event, self._nik_key):
+            return self._replay_complaint(key, state, stored, stores)
+        version = int(stored.get("_version", 0) if stored else 0) + 1
+        # The row's "as of" time is kept so a replay re-sends exactly this row (response_overdue depends on it).
+        stores.complaints[key] = {**state.to_dict(), "_version": version, "_as_of": event.occurred_at.isoformat()}
         row = state.row(now=event.occurred_at, tz=office.zone)
         if row is None:
             return []
@@ -173,11 +177,31 @@ class EventProcessor:
             outputs += self._windows.apply(changes, clock, stores)
         return outputs
 
+    def _replay_complaint(
+        self, key: str, state: ComplaintState, stored: dict[str, Any] | None, stores: Stores
+    ) -> list[Output]:
+        """Re-send the complaint's current row and its filing windows for an event already in the state.
+
+        As with tickets: after a crash the state may hold events whose rows never reached Kafka.
+        """
+        if stored is None or "_as_of" not in stored or state.filed_at is None:
+            return []
+        office = self._catalog.office(state.office_id)
+        row = state.row(now=datetime.fromisoformat(stored["_as_of"]), tz=office.zone)
+        if row is None:
+            return []
+        outputs = [Output(topics.COMPLAINTS, key, {**row, "_version": stored["_version"]})]
+        keys = [
+            window_key(update_for_complaint(state.office_id, state.service_code, state.filed_at, window_s))
+            for window_s in WINDOW_SIZES_S
+        ]
+        return outputs + self._windows.rows(keys, stores)
+
     def _survey(self, event: SurveySubmitted, stores: Stores) -> list[Output]:
         key = f"{event.office_id}|{event.survey_id}"
-        if key in stores.surveys_seen:
-            return []  # IKM sums are not idempotent: count each survey once
-        stores.surveys_seen[key] = event.event_id
+        seen = key in stores.surveys_seen
+        if not seen:
+            stores.surveys_seen[key] = event.event_id
         scores = event.scores.as_tuple()
         row = {
             "office_id": event.office_id,
@@ -187,7 +211,26 @@ class EventProcessor:
             **{f"u{index}": score for index, score in enumerate(scores, start=1)},
             "_version": 1,
         }
+        if seen:
+            # IKM sums are not idempotent: count each survey once, but re-send what it caused, since
+            # after a crash the state may hold it while its rows never reached Kafka.
+            return [Output(topics.SURVEYS, key, row), *self._ikm_rows(event.office_id, event.occurred_at, stores)]
         return [Output(topics.SURVEYS, key, row), *self._ikm(event.office_id, event.occurred_at, stores, scores=scores)]
+
+    def _ikm_rows(self, office_id: str, at: datetime, stores: Stores) -> list[Output]:
+        """The current IKM rows of the periods holding `at`, unchanged (for replays)."""
+        zone = self._catalog.office(office_id).zone
+        outputs = []
+        for kind in IKM_PERIODS:
+            period = period_start(at, zone, kind)  # type: ignore[arg-type]
+            key = f"{office_id}|{kind}|{period.isoformat()}"
+            stored = stores.ikm.get(key)
+            if stored is None:
+                continue
+            row = IkmAccumulator.from_dict(stored).to_row(office_id, kind, period)  # type: ignore[arg-type]
+            if row is not None:
+                outputs.append(Output(topics.IKM, key, {**row, "_version": stored["_version"]}))
+        return outputs
 
     def _ikm(
         self, office_id: str, at: datetime, stores: Stores, served: int = 0, scores: tuple[int, ...] | None = None

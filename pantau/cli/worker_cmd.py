@@ -13,9 +13,17 @@ def worker(bootstrap: BootstrapOption = None, catalog: CatalogOption = None) -> 
     """Compute ticket facts, windows, complaints, surveys and IKM from the events topic."""
     import faust  # imported here: the CLI starts fast for every other command
 
-    from streams.app import create_app
+    from streams.app import changelog_topic_names, create_app
 
     settings = build_settings(kafka_bootstrap=bootstrap, catalog=catalog)
     ensure_topics(settings.bootstrap_servers, topic_names(settings.topic_prefix), settings.kafka_partitions)
+    # Created before Faust starts, so its first metadata already knows them: a table whose changelog
+    # Faust creates itself can look like it has 0 partitions to a busy worker and stop the agent.
+    ensure_topics(
+        settings.bootstrap_servers,
+        changelog_topic_names(settings.topic_prefix),
+        settings.kafka_partitions,
+        configs={"cleanup.policy": "compact"},
+    )
     app = create_app(settings, load_catalog(settings.catalog), pseudonym_key(settings))
     faust.Worker(app, loglevel=settings.stream_log_level, quiet=True).execute_from_commandline()

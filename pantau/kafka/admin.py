@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import socket
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from kafka import KafkaAdminClient
-from kafka.errors import KafkaError
+from kafka.errors import KafkaError, TopicAlreadyExistsError
 
 from pantau.errors import KafkaUnavailableError
 
@@ -44,21 +44,53 @@ def list_topics(bootstrap: str) -> list[str]:
         admin.close()
 
 
-def ensure_topics(bootstrap: str, names: Iterable[str], partitions: int, replication_factor: int = 1) -> list[str]:
-    """Create the topics that do not exist yet; returns the names created. Existing ones are left as they are."""
+def ensure_topics(
+    bootstrap: str,
+    names: Iterable[str],
+    partitions: int,
+    replication_factor: int = 1,
+    configs: Mapping[str, str] | None = None,
+) -> list[str]:
+    """Create the topics that do not exist yet; returns the names created. Existing ones are left as they are.
+
+    `configs` are topic settings for the created ones, e.g. {"cleanup.policy": "compact"}.
+    """
     admin = admin_client(bootstrap)
     try:
         existing = set(admin.list_topics())
         missing = [name for name in names if name not in existing]
         if missing:
-            admin.create_topics(
-                {name: {"num_partitions": partitions, "replication_factor": replication_factor} for name in missing},
-                timeout_ms=30_000,
-                wait_for_metadata=True,
-            )
+            _create_topics(admin, missing, partitions, replication_factor, configs)
         return missing
     finally:
         admin.close()
+
+
+def _create_topics(
+    admin: KafkaAdminClient,
+    names: list[str],
+    partitions: int,
+    replication_factor: int,
+    configs: Mapping[str, str] | None,
+) -> None:
+    """Create `names`; another process creating some of them at the same moment is no error."""
+    try:
+        admin.create_topics(
+            {
+                name: {
+                    "num_partitions": partitions,
+                    "replication_factor": replication_factor,
+                    "configs": dict(configs or {}),
+                }
+                for name in names
+            },
+            timeout_ms=30_000,
+            wait_for_metadata=True,
+        )
+    except TopicAlreadyExistsError:
+        still_missing = set(names) - set(admin.list_topics())
+        if still_missing:
+            raise KafkaUnavailableError(f"Kafka refused to create topics {sorted(still_missing)}") from None
 
 
 def bootstrap_reachable(bootstrap: str, timeout_s: float = 1.0) -> bool:

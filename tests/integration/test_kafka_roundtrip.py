@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from kafka import KafkaConsumer, KafkaProducer
+from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
+from kafka.admin import ConfigResource, ConfigResourceType
 
 from pantau.kafka.admin import ensure_topics, list_topics
 from pantau.kafka.topics import topic_names
@@ -56,3 +59,24 @@ def test_pantau_topics_are_created_with_the_configured_partitions(kafka_bootstra
         assert consumer.partitions_for_topic(f"{prefix}.events") == set(range(6))
     finally:
         consumer.close()
+
+
+def test_two_processes_creating_the_same_topics_at_once_both_succeed(kafka_bootstrap: str) -> None:
+    """`pantau up`, a worker and a replay may all ensure the topics at the same moment."""
+    names = [f"race-{uuid.uuid4().hex[:8]}.{index}" for index in range(12)]
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        results = list(pool.map(lambda _: ensure_topics(kafka_bootstrap, names, partitions=2), range(3)))
+    assert set(names) <= set(list_topics(kafka_bootstrap))
+    assert all(set(created) <= set(names) for created in results)
+
+
+def test_topic_settings_are_applied_to_created_topics(kafka_bootstrap: str) -> None:
+    name = f"compacted-{uuid.uuid4().hex[:8]}"
+    ensure_topics(kafka_bootstrap, [name], partitions=1, configs={"cleanup.policy": "compact"})
+    admin = KafkaAdminClient(bootstrap_servers=kafka_bootstrap)
+    try:
+        described = admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, name)])
+    finally:
+        admin.close()
+    [by_name] = described.values()  # {resource type: {resource name: {config key: config data}}}
+    assert "compact" in str(by_name[name]["cleanup.policy"])

@@ -6,9 +6,10 @@ KTP's target is 30 minutes, KK's 20; BASE is Monday 2026-11-02 08:00 WIB (01:00 
 from __future__ import annotations
 
 import copy
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from pantau.kafka import topics
+from streams.options import StreamOptions
 from tests.unit.streams.factories import OFFICE, abandoned, at, completed, issued, started
 from tests.unit.streams.processing import Run, latest, rows
 
@@ -101,7 +102,7 @@ def test_replayed_events_resend_identical_breach_rows_or_none() -> None:
 
 
 def test_tick_finds_breaches_by_the_wall_clock_without_writing_the_stores() -> None:
-    run = Run()
+    run = Run(StreamOptions(live_max_ahead_s=3600.0))  # a quiet office: nothing after minute 5
     run.feed(issued("T1", 0), issued("T2", 5, service="KK"))
     before = copy.deepcopy(run.stores)
 
@@ -131,3 +132,12 @@ def test_a_restarted_ticker_sends_the_same_rows_again() -> None:
     again = restarted.processor.tick(datetime(2026, 11, 2, 1, 45, tzinfo=UTC), first.stores)
 
     assert [(o.key, o.value) for o in again] == [(o.key, o.value) for o in sent]
+
+
+def test_tick_leaves_a_replayed_office_to_its_own_clock() -> None:
+    """A replay runs weeks behind the wall clock: its waiting tickets are not breaches by today's date."""
+    run = Run()
+    run.feed(issued("T1", 0), issued("T2", 20))
+
+    assert run.processor.tick(at(0) + timedelta(days=21), run.stores) == []
+    assert rows(run.processor.tick(at(31), run.stores), topics.SLA_BREACHES) == [live_row("T1", "KTP", 0, 1800.0)]

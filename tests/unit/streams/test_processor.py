@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import UTC, date, datetime
 
 from pantau.catalog import load_catalog
 from pantau.kafka import topics
 from producers.simulator import SimulationOptions, simulate
+from streams.app import STORE_TABLES
 from streams.processor import EventProcessor, Output, Stores
 
 CATALOG = load_catalog()
@@ -37,7 +39,13 @@ def test_reprocessing_events_already_in_the_state_resends_the_same_rows() -> Non
     windows_before = latest(first, topics.WINDOW_METRICS)
     for key, row in latest(again, topics.WINDOW_METRICS).items():
         assert row["_version"] == windows_before[key]["_version"] and row["served"] == windows_before[key]["served"]
-    assert not latest(again, topics.IKM), "a replayed survey or completion must not be counted twice"
+    ikm_before, ikm_again = latest(first, topics.IKM), latest(again, topics.IKM)
+    assert ikm_again, "a replayed survey or completion re-sends the current IKM rows"
+    assert all(row == ikm_before[key] for key, row in ikm_again.items()), "counted once, not twice"
+    complaints_before, complaints_again = latest(first, topics.COMPLAINTS), latest(again, topics.COMPLAINTS)
+    assert all(row == complaints_before[key] for key, row in complaints_again.items())
+    surveys_before, surveys_again = latest(first, topics.SURVEYS), latest(again, topics.SURVEYS)
+    assert surveys_again and all(row == surveys_before[key] for key, row in surveys_again.items())
 
 
 def test_invalid_input_becomes_a_dead_letter_with_its_position() -> None:
@@ -58,3 +66,9 @@ def test_reprocessing_resends_identical_breach_and_signal_rows_or_none() -> None
         sent = {(o.key, repr(o.value)) for o in first if o.topic == topic}
         assert sent, f"a simulated day has {topic.suffix}"
         assert {(o.key, repr(o.value)) for o in again if o.topic == topic} <= sent
+
+
+def test_every_store_of_the_processor_has_a_changelog_table_in_the_worker() -> None:
+    """A store without a Faust table would be a dict in the worker: its state lost at every restart."""
+    assert sorted(STORE_TABLES) == sorted(field.name for field in fields(Stores))
+    assert len(set(STORE_TABLES.values())) == len(STORE_TABLES)
