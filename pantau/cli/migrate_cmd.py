@@ -18,7 +18,7 @@ def migrate(clickhouse_url: ClickHouseUrlOption = None, catalog: CatalogOption =
     target = target_from_settings(settings)
     loaded_catalog = load_catalog(settings.catalog)
     with clickhouse_session(target) as client:
-        report = apply_migrations(client, target.database)
+        report = apply_migrations(client, target.database, cluster=settings.clickhouse_cluster)
         changed = sync_catalog(client, target.database, loaded_catalog)
     console.print(f"Schema of {target.describe()}, database {target.database}:")
     for label in report.applied:

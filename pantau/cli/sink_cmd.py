@@ -23,7 +23,7 @@ def sink(
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
     with clickhouse_session(target) as client:
-        apply_migrations(client, target.database)
+        apply_migrations(client, target.database, cluster=settings.clickhouse_cluster)
         landing = build_sink(settings, client, target.database)
         Console(stderr=True).print(f"sink: landing {settings.bootstrap_servers} into {target.describe()}")
         try:

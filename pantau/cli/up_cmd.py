@@ -70,7 +70,7 @@ def up(
             alerter.start()
             console.print(f"Alert service: pid {alerter.pid}, log {settings.state_dir / 'logs' / 'alerts.log'}")
         with clickhouse_session(target) as client:
-            apply_migrations(client, target.database)
+            apply_migrations(client, target.database, cluster=settings.clickhouse_cluster)
             sync_catalog(client, target.database, loaded_catalog)
             if isinstance(target, EmbeddedTarget):
                 query_server = QueryServer(open_client(target), target.path)
