@@ -79,6 +79,12 @@ class PantauSettings(BaseSettings):
         gt=0,
         description="How long the broker waits for a silent worker before handing its partitions to another.",
     )
+    stream_commit_interval_s: float = Field(
+        default=2.8, gt=0, description="How often the stream worker commits offsets (events redone after a crash)."
+    )
+    stream_offset_guard_s: float = Field(
+        default=5.0, gt=0, description="How often the worker looks for messages Faust skipped after a rebalance."
+    )
     stream_log_level: str = Field(
         default="WARN", description="Log level of the stream worker (Faust): DEBUG, INFO, WARN."
     )

@@ -23,6 +23,7 @@ from pantau.errors import ConfigurationError
 from pantau.kafka import topics
 from pantau.settings import PantauSettings
 from streams import durable_commits
+from streams.offset_guard import SkippedOffsetGuard
 from streams.processor import EventProcessor, Stores, StreamOptions
 
 GUARANTEES = ("exactly_once", "at_least_once")
@@ -92,6 +93,7 @@ def create_app(settings: PantauSettings, catalog: Catalog, nik_key: bytes) -> fa
         web_enabled=False,
         consumer_auto_offset_reset="earliest",
         # A killed worker's partitions move on after this long, not Faust's default minute.
+        broker_commit_interval=settings.stream_commit_interval_s,
         broker_session_timeout=settings.stream_session_timeout_s,
         broker_heartbeat_interval=settings.stream_session_timeout_s / 5,
     )
@@ -141,6 +143,12 @@ def create_app(settings: PantauSettings, catalog: Catalog, nik_key: bytes) -> fa
                 await producer.send_and_wait(
                     breaches_topic, output.key.encode(), orjson.dumps(output.value), None, None, None
                 )
+
+    guard = SkippedOffsetGuard(topics.EVENTS.name(prefix))
+
+    @app.timer(interval=settings.stream_offset_guard_s)  # type: ignore[untyped-decorator]
+    async def unstick_skipped_offsets() -> None:
+        await guard.check(app.consumer)
 
     durable_commits.install(app, exactly_once=settings.stream_guarantee == "exactly_once")
     return app

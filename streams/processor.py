@@ -12,7 +12,7 @@ same rows again rather than new ones.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from pantau.catalog import Catalog
@@ -217,13 +217,16 @@ class EventProcessor:
             return [Output(topics.SURVEYS, key, row), *self._ikm_rows(event.office_id, event.occurred_at, stores)]
         return [Output(topics.SURVEYS, key, row), *self._ikm(event.office_id, event.occurred_at, stores, scores=scores)]
 
+    def _ikm_periods(self, office_id: str, at: datetime) -> list[tuple[str, date, str]]:
+        """(kind, first day, store key) of the month, quarter and year holding `at` in the office's calendar."""
+        zone = self._catalog.office(office_id).zone
+        periods = [(kind, period_start(at, zone, kind)) for kind in IKM_PERIODS]  # type: ignore[arg-type]
+        return [(kind, period, f"{office_id}|{kind}|{period.isoformat()}") for kind, period in periods]
+
     def _ikm_rows(self, office_id: str, at: datetime, stores: Stores) -> list[Output]:
         """The current IKM rows of the periods holding `at`, unchanged (for replays)."""
-        zone = self._catalog.office(office_id).zone
         outputs = []
-        for kind in IKM_PERIODS:
-            period = period_start(at, zone, kind)  # type: ignore[arg-type]
-            key = f"{office_id}|{kind}|{period.isoformat()}"
+        for kind, period, key in self._ikm_periods(office_id, at):
             stored = stores.ikm.get(key)
             if stored is None:
                 continue
@@ -235,11 +238,8 @@ class EventProcessor:
     def _ikm(
         self, office_id: str, at: datetime, stores: Stores, served: int = 0, scores: tuple[int, ...] | None = None
     ) -> list[Output]:
-        zone = self._catalog.office(office_id).zone
         outputs = []
-        for kind in IKM_PERIODS:
-            period = period_start(at, zone, kind)  # type: ignore[arg-type]
-            key = f"{office_id}|{kind}|{period.isoformat()}"
+        for kind, period, key in self._ikm_periods(office_id, at):
             stored = stores.ikm.get(key)
             accumulator = IkmAccumulator.from_dict(stored) if stored else IkmAccumulator()
             version = int(stored.get("_version", 0) if stored else 0) + 1

@@ -8,31 +8,10 @@ same broker, topic prefix and catalog, plus every PANTAU_ALERT_* variable of the
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 from pantau.runtime.worker_process import WorkerProcess
 
 
 class AlertsProcess(WorkerProcess):
     """`pantau alerts run` with the same settings; its output goes to a log file."""
 
-    def start(self) -> None:
-        self._log_file.parent.mkdir(parents=True, exist_ok=True)
-        env = {
-            **os.environ,
-            "PANTAU_KAFKA_BOOTSTRAP": self._settings.bootstrap_servers,
-            "PANTAU_TOPIC_PREFIX": self._settings.topic_prefix,
-            "PANTAU_KAFKA_PARTITIONS": str(self._settings.kafka_partitions),
-            **({"PANTAU_CATALOG": str(self._settings.catalog)} if self._settings.catalog is not None else {}),
-            **self._extra_env,
-        }
-        with self._log_file.open("ab") as log:
-            self._process = subprocess.Popen(
-                [sys.executable, "-m", "pantau", "alerts", "run", "--verbose"],
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                env=env,
-                stdin=subprocess.DEVNULL,
-            )
+    command = ("alerts", "run", "--verbose")

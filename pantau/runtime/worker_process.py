@@ -12,7 +12,10 @@ from pantau.settings import PantauSettings
 
 
 class WorkerProcess:
-    """`pantau worker` with the same settings; its output goes to a log file."""
+    """`pantau worker` with the same settings (broker, prefix, partitions, catalog); output to a log file."""
+
+    command: tuple[str, ...] = ("worker",)
+    """The `pantau` subcommand this child runs."""
 
     def __init__(self, settings: PantauSettings, log_file: Path, extra_env: dict[str, str] | None = None) -> None:
         self._settings = settings
@@ -27,11 +30,12 @@ class WorkerProcess:
             "PANTAU_KAFKA_BOOTSTRAP": self._settings.bootstrap_servers,
             "PANTAU_TOPIC_PREFIX": self._settings.topic_prefix,
             "PANTAU_KAFKA_PARTITIONS": str(self._settings.kafka_partitions),
+            **({"PANTAU_CATALOG": str(self._settings.catalog)} if self._settings.catalog is not None else {}),
             **self._extra_env,
         }
         with self._log_file.open("ab") as log:
             self._process = subprocess.Popen(
-                [sys.executable, "-m", "pantau", "worker"],
+                [sys.executable, "-m", "pantau", *self.command],
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 env=env,

@@ -10,8 +10,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from pantau.catalog import load_catalog
+from streams.logic.quantiles import DEFAULT_RELATIVE_ACCURACY
 from tests.e2e.cli import summary_values
 from tests.e2e.conftest import CleanRun, SimulatedInput
+from tests.e2e.oracle import floor
 
 pytestmark = pytest.mark.e2e
 
@@ -150,3 +152,31 @@ def test_daily_rollup_counts_each_local_day(clean_run: CleanRun, simulated_input
     assert sum(expected.values()) - late <= sum(landed.values()) <= sum(expected.values())
     [month] = clean_run.pipeline.sql("SELECT sum(served) AS served FROM pantau.window_metrics_monthly")
     assert month["served"] == sum(landed.values())
+
+
+def test_window_p90_is_within_the_sketch_accuracy_of_the_exact_p90(
+    clean_run: CleanRun, simulated_input: SimulatedInput
+) -> None:
+    """DDSketch promises the value of rank floor(0.9 (n - 1)) within its relative accuracy (1%)."""
+    expected = simulated_input.expected
+    waits: dict[tuple[str, str, datetime], list[float]] = {}
+    late = expected.late_windows(3600)
+    for ticket in expected.tickets.values():
+        if ticket.wait_s is not None and ticket.started_at is not None:
+            waits.setdefault((ticket.office_id, ticket.service_code, floor(ticket.started_at, 3600)), []).append(
+                ticket.wait_s
+            )
+    checked = 0
+    for row in clean_run.tables["window_metrics"]:
+        key = window_key(row)
+        if row["window_s"] != 3600 or key in late or key not in waits:
+            continue
+        ordered = sorted(waits[key])
+        exact = ordered[int(0.9 * (len(ordered) - 1))]
+        assert abs(row["wait_p90_s"] - exact) <= DEFAULT_RELATIVE_ACCURACY * exact + 1e-6, (
+            key,
+            row["wait_p90_s"],
+            exact,
+        )
+        checked += 1
+    assert checked > 20

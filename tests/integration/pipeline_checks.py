@@ -16,13 +16,13 @@ from producers.simulator import SimulatedRecord
 TicketFacts = dict[tuple[str, str], tuple[str, float | None]]
 
 
-def wait_for(condition: Callable[[], bool], timeout_s: float, what: str) -> None:
-    """Poll `condition` every second until it holds; fail naming `what` after `timeout_s`."""
+def wait_for(condition: Callable[[], bool], timeout_s: float, what: str, interval_s: float = 1.0) -> None:
+    """Poll `condition` every `interval_s` until it holds; fail naming `what` after `timeout_s`."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if condition():
             return
-        time.sleep(1.0)
+        time.sleep(interval_s)
     raise AssertionError(f"timed out waiting for {what}")
 
 

@@ -236,8 +236,9 @@ def test_two_workers_in_one_group_land_what_one_worker_lands(
         assert landed_tickets(clickhouse, one_worker) == expected
         assert landed_tickets(clickhouse, two) == expected
         tickets_key = "office_id, ticket_id"
-        assert final_rows(clickhouse, two, "tickets", tickets_key) == final_rows(clickhouse, one_worker, "tickets",
-                                                                                 tickets_key)
+        assert final_rows(clickhouse, two, "tickets", tickets_key) == final_rows(
+            clickhouse, one_worker, "tickets", tickets_key
+        )
         windows_key = "office_id, service_code, window_s, window_start"
         windows = final_rows(clickhouse, one_worker, "window_metrics", windows_key)
         assert {row[3] for row in windows} == {300, 3600}  # window_s: both grains landed

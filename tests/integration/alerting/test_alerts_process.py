@@ -46,15 +46,22 @@ def alert_env(tmp_path: Path, http_receiver: tuple[HttpReceiver, str]) -> Iterat
 def test_the_child_alert_service_pages_a_pungli_complaint_and_stops_on_sigterm(
     kafka_bootstrap: str, http_receiver: tuple[HttpReceiver, str], alert_env: None, tmp_path: Path
 ) -> None:
-    settings = PantauSettings(kafka_bootstrap=kafka_bootstrap, topic_prefix=f"up{uuid.uuid4().hex[:8]}",
-                              kafka_partitions=1)
+    settings = PantauSettings(
+        kafka_bootstrap=kafka_bootstrap, topic_prefix=f"up{uuid.uuid4().hex[:8]}", kafka_partitions=1
+    )
     log = tmp_path / "logs" / "alerts.log"
     child = AlertsProcess(settings, log)
     child.start()
     producer = KafkaProducer(bootstrap_servers=kafka_bootstrap, acks="all")
     try:
-        complaint = raw("complaint.filed", BAD, datetime.now(UTC), complaint_id="C-UP-1", category="pungli",
-                        text="Diminta uang tambahan di loket")
+        complaint = raw(
+            "complaint.filed",
+            BAD,
+            datetime.now(UTC),
+            complaint_id="C-UP-1",
+            category="pungli",
+            text="Diminta uang tambahan di loket",
+        )
         # The child may still be subscribing: the event waits in the topic, read from the earliest offset.
         producer.send(f"{settings.topic_prefix}.events", key=BAD.encode(), value=orjson.dumps(complaint))
         producer.flush()

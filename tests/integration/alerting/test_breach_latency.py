@@ -46,18 +46,24 @@ BREACH_TEXT = "Antrean melewati target waktu tunggu"
 def service(
     kafka_bootstrap: str, http_receiver: tuple[HttpReceiver, str], smtp_receiver: SmtpReceiver
 ) -> Iterator[tuple[PantauSettings, list[Transition]]]:
-    settings = PantauSettings(kafka_bootstrap=kafka_bootstrap, topic_prefix=f"lat{uuid.uuid4().hex[:8]}",
-                              kafka_partitions=1)
-    overrides = [{"match": {"office": BAD}, "rule": "live_wait_breach",
-                  "set": {"zero_tolerance": True, "reopen_window_min": 0}}]
+    settings = PantauSettings(
+        kafka_bootstrap=kafka_bootstrap, topic_prefix=f"lat{uuid.uuid4().hex[:8]}", kafka_partitions=1
+    )
+    overrides = [
+        {"match": {"office": BAD}, "rule": "live_wait_breach", "set": {"zero_tolerance": True, "reopen_window_min": 0}}
+    ]
     dispatcher = Dispatcher(
-        [WebhookChannel(SecretStr("s")), TelegramChannel(SecretStr("1:t"), api_base=http_receiver[1]),
-         EmailChannel("127.0.0.1", smtp_receiver.port, "pantau@test")],
+        [
+            WebhookChannel(SecretStr("s")),
+            TelegramChannel(SecretStr("1:t"), api_base=http_receiver[1]),
+            EmailChannel("127.0.0.1", smtp_receiver.port, "pantau@test"),
+        ],
         RetryPolicy(attempts=2, base_s=0.05),
     )
     published: list[Transition] = []
-    alert_service = AlertService(settings, engine(overrides), dispatcher, clock=system_clock,
-                                 on_published=published.extend)
+    alert_service = AlertService(
+        settings, engine(overrides), dispatcher, clock=system_clock, on_published=published.extend
+    )
     stop = threading.Event()
     thread = threading.Thread(target=alert_service.run, args=(stop,), daemon=True)
     thread.start()
@@ -84,7 +90,10 @@ def _resolved(published: list[Transition]) -> list[Transition]:
 
 
 def _incident(
-    run: int, lead_s: float, send: Callable[[list[dict[str, Any]]], None], receiver: HttpReceiver,
+    run: int,
+    lead_s: float,
+    send: Callable[[list[dict[str, Any]]], None],
+    receiver: HttpReceiver,
     published: list[Transition],
 ) -> float:
     """One breach and its clearing; returns the breach-to-page latency in seconds."""
@@ -117,11 +126,14 @@ def test_breach_to_notification_latency_p50_and_max(
         producer.close()
     time.sleep(1.5)  # a second page for any incident would have arrived by now
     assert len(_pages(receiver)) == runs
-    opened = [t.alert["alert_id"] for t in published if t.event["state"] == "firing"
-              and t.alert["rule"] == "live_wait_breach"]
+    opened = [
+        t.alert["alert_id"] for t in published if t.event["state"] == "firing" and t.alert["rule"] == "live_wait_breach"
+    ]
     assert len(set(opened)) == len(opened) == runs  # one alert per incident, opened once
     p50, worst = statistics.median(latencies), max(latencies)
-    print(f"\nbreach-to-notification latency over {runs} runs (tick {settings.alert_tick_s:g} s): "
-          f"p50 {p50 * 1000:.0f} ms, max {worst * 1000:.0f} ms, all {[round(x * 1000) for x in latencies]}")
+    print(
+        f"\nbreach-to-notification latency over {runs} runs (tick {settings.alert_tick_s:g} s): "
+        f"p50 {p50 * 1000:.0f} ms, max {worst * 1000:.0f} ms, all {[round(x * 1000) for x in latencies]}"
+    )
     assert min(latencies) > 0  # a page before the breach would be a bug
     assert worst < settings.alert_tick_s + 4.0
