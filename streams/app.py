@@ -58,7 +58,7 @@ def stop_uncommitted(position: str) -> NoReturn:
 
     Faust would restart the agent and carry on past the event, silently losing its effects. Ending
     the process instead leaves the event and everything after it uncommitted: a restarted worker
-    (`pantau up` notices the exit) takes them again from the last commit, exactly once.
+    (`pantau up` reports the exit) takes them again from the last commit.
     """
     LOG.critical(
         "stream worker stops: processing the event at %s failed; nothing of it is committed", position, exc_info=True
@@ -92,8 +92,8 @@ def create_app(settings: PantauSettings, catalog: Catalog, nik_key: bytes) -> fa
         topic_replication_factor=1,
         web_enabled=False,
         consumer_auto_offset_reset="earliest",
-        # A killed worker's partitions move on after this long, not Faust's default minute.
         broker_commit_interval=settings.stream_commit_interval_s,
+        # A killed worker's partitions move on after this long, not Faust's default minute.
         broker_session_timeout=settings.stream_session_timeout_s,
         broker_heartbeat_interval=settings.stream_session_timeout_s / 5,
     )
