@@ -20,11 +20,9 @@ from typing import Any
 
 import orjson
 from clickhouse_connect.driver.client import Client
-from kafka import KafkaConsumer
 
 from pantau.catalog import load_catalog
 from pantau.contract import EventValidator
-from pantau.kafka.client_config import kafka_connection_config
 from pantau.kafka.lag import LagProbe
 from pantau.kafka.topics import EVENTS
 from pantau.runtime.worker_process import WorkerProcess
@@ -33,7 +31,7 @@ from producers.publisher import EventPublisher, create_producer
 from producers.simulator import SimulatedRecord
 from sinks.privacy_filter import PrivacyFilter
 from sinks.routes import default_routes, routed_topics
-from sinks.runner import sink_group
+from sinks.runner import sink_consumer, sink_group
 from sinks.sink import ClickHouseSink, SinkLimits
 from streams.app import app_id
 
@@ -109,16 +107,7 @@ class SinkThread(threading.Thread):
         self._batches = 0
         self.stop_event = threading.Event()
         self.error: BaseException | None = None
-        consumer = KafkaConsumer(
-            **kafka_connection_config(settings),
-            group_id=sink_group(settings.topic_prefix),
-            client_id="pantau-sink",
-            enable_auto_commit=False,
-            auto_offset_reset="earliest",
-            isolation_level="read_committed",
-            max_poll_records=settings.sink_max_batch,
-            fetch_max_wait_ms=int(settings.sink_max_wait_s * 1000),
-        )
+        consumer = sink_consumer(settings)
         routes = default_routes(settings.topic_prefix, EventValidator(load_catalog()), PrivacyFilter(KEY.encode()))
         limits = SinkLimits(settings.sink_max_batch, settings.sink_max_wait_s)
         self.sink = ClickHouseSink(consumer, client, database, routes, limits, insert=self._insert)

@@ -21,13 +21,9 @@ def sink_group(prefix: str) -> str:
     return f"{prefix}-sink"
 
 
-def build_sink(settings: PantauSettings, client: Client, database: str) -> ClickHouseSink:
-    """A sink member of the `pantau-sink` consumer group for every routed topic.
-
-    Also brings the retention of raw events to the configured TTL, since the sink is what writes them.
-    """
-    apply_events_ttl(client, database, settings.clickhouse_events_ttl_days, settings.clickhouse_cluster)
-    consumer = KafkaConsumer(
+def sink_consumer(settings: PantauSettings) -> KafkaConsumer:
+    """A member of the sink's consumer group that reads only committed (transactional) data."""
+    return KafkaConsumer(
         **kafka_connection_config(settings),
         group_id=sink_group(settings.topic_prefix),
         client_id="pantau-sink",
@@ -42,6 +38,15 @@ def build_sink(settings: PantauSettings, client: Client, database: str) -> Click
         # 10 s (the broker's minimum is 6 s) only expires a member that is really gone.
         session_timeout_ms=10_000,
     )
+
+
+def build_sink(settings: PantauSettings, client: Client, database: str) -> ClickHouseSink:
+    """A sink member of the `pantau-sink` consumer group for every routed topic.
+
+    Also brings the retention of raw events to the configured TTL, since the sink is what writes them.
+    """
+    apply_events_ttl(client, database, settings.clickhouse_events_ttl_days, settings.clickhouse_cluster)
+    consumer = sink_consumer(settings)
     routes = default_routes(
         settings.topic_prefix, EventValidator(load_catalog(settings.catalog)), PrivacyFilter(pseudonym_key(settings))
     )

@@ -10,8 +10,17 @@ from datetime import datetime
 from typing import Any
 
 import orjson
+from clickhouse_connect.driver.client import Client
+from kafka import KafkaConsumer
 
+from pantau.catalog import load_catalog
+from pantau.contract import EventValidator
+from pantau.kafka.lag import LagProbe
 from producers.simulator import SimulatedRecord
+from sinks.privacy_filter import PrivacyFilter
+from sinks.routes import default_routes, routed_topics
+from sinks.runner import sink_group
+from sinks.sink import ClickHouseSink, SinkLimits
 
 TicketFacts = dict[tuple[str, str], tuple[str, float | None]]
 
@@ -61,3 +70,25 @@ def expected_survey_ids(records: list[SimulatedRecord]) -> dict[str, set[str]]:
         if event.get("type") == "survey.submitted":
             surveys[event["office_id"]].add(event["survey_id"])
     return surveys
+
+
+def land(bootstrap: str, clickhouse: Client, database: str, prefix: str, key: str, probe: LagProbe) -> None:
+    """Run the sink in-process until it has committed every routed topic, then close it."""
+    consumer = KafkaConsumer(
+        bootstrap_servers=bootstrap,
+        group_id=sink_group(prefix),
+        enable_auto_commit=False,
+        auto_offset_reset="earliest",
+        isolation_level="read_committed",
+    )
+    routes = default_routes(prefix, EventValidator(load_catalog()), PrivacyFilter(key.encode()))
+    sink = ClickHouseSink(consumer, clickhouse, database, routes, SinkLimits(5000, 0.3))
+
+    def landed() -> bool:
+        sink.run_once()
+        return probe.group_lag(sink_group(prefix), routed_topics(prefix)).total == 0
+
+    try:
+        wait_for(landed, 120, "the sink to land every topic")
+    finally:
+        sink.close()

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from clickhouse_connect.driver.client import Client
-from kafka import KafkaConsumer
 
 from pantau.catalog import load_catalog
 from pantau.contract import EventValidator
@@ -20,12 +19,8 @@ from pantau.runtime.worker_process import WorkerProcess
 from pantau.settings import PantauSettings
 from producers.publisher import EventPublisher, create_producer
 from producers.simulator import SimulationOptions, simulate
-from sinks.privacy_filter import PrivacyFilter
-from sinks.routes import default_routes, routed_topics
-from sinks.runner import sink_group
-from sinks.sink import ClickHouseSink, SinkLimits
 from streams.app import app_id
-from tests.integration.pipeline_checks import expected_survey_ids, expected_tickets, wait_for
+from tests.integration.pipeline_checks import expected_survey_ids, expected_tickets, land, wait_for
 
 pytestmark = pytest.mark.integration
 CATALOG = load_catalog()
@@ -59,22 +54,7 @@ def test_a_simulated_day_lands_as_the_independent_computation_says(
 
         wait_for(worker_done, 240, "the stream worker to consume every event")
 
-        consumer = KafkaConsumer(
-            bootstrap_servers=kafka_bootstrap,
-            group_id=sink_group(prefix),
-            enable_auto_commit=False,
-            auto_offset_reset="earliest",
-            isolation_level="read_committed",
-        )
-        routes = default_routes(prefix, EventValidator(CATALOG), PrivacyFilter(KEY.encode()))
-        sink = ClickHouseSink(consumer, clickhouse, migrated_database, routes, SinkLimits(5000, 0.3))
-
-        def sink_done() -> bool:
-            sink.run_once()
-            return probe.group_lag(sink_group(prefix), routed_topics(prefix)).total == 0
-
-        wait_for(sink_done, 120, "the sink to land every topic")
-        sink.close()
+        land(kafka_bootstrap, clickhouse, migrated_database, prefix, KEY, probe)
     finally:
         worker.stop()
         probe.close()

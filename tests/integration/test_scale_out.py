@@ -3,7 +3,6 @@ exactly the ticket facts and window rows that one worker lands from the same eve
 
 from __future__ import annotations
 
-import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,7 +12,7 @@ from typing import Any
 
 import pytest
 from clickhouse_connect.driver.client import Client
-from kafka import KafkaAdminClient, KafkaConsumer
+from kafka import KafkaAdminClient
 from kafka.admin import NewTopic
 from kafka.errors import KafkaError
 
@@ -27,26 +26,13 @@ from pantau.runtime.worker_process import WorkerProcess
 from pantau.settings import PantauSettings
 from producers.publisher import EventPublisher, create_producer
 from producers.simulator import SimulatedRecord, SimulationOptions, simulate
-from sinks.privacy_filter import PrivacyFilter
-from sinks.routes import default_routes, routed_topics
-from sinks.runner import sink_group
-from sinks.sink import ClickHouseSink, SinkLimits
 from streams.app import app_id, create_app
-from tests.integration.test_pipeline import expected_tickets
+from tests.integration.pipeline_checks import expected_tickets, land, wait_for
 
 pytestmark = pytest.mark.integration
 CATALOG = load_catalog()
 KEY = "scale-out-test-key"
 PARTITIONS = 4
-
-
-def wait_for(condition: Any, timeout_s: float, what: str) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.5)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def group_members(bootstrap: str, group: str) -> int:
@@ -83,7 +69,7 @@ def workers(settings: PantauSettings, count: int, log_dir: Path) -> Iterator[lis
                 assert_alive(started, log_dir)
                 return group_members(settings.bootstrap_servers, group) == members
 
-            wait_for(joined, 90, f"worker {index} to join the group")
+            wait_for(joined, 90, f"worker {index} to join the group", 0.5)
         yield started
     finally:
         for worker in started:
@@ -144,31 +130,10 @@ def run_pipeline(
             assert_alive(running, log_dir / prefix)
             return probe.group_lag(app_id(prefix), [EVENTS.name(prefix)]).total == 0
 
-        wait_for(processed, 120, "the workers to consume every event")
+        wait_for(processed, 120, "the workers to consume every event", 0.5)
         assert group_members(bootstrap, app_id(prefix)) == count  # nobody left the group on the way
-    land(bootstrap, clickhouse, database, prefix, probe)
+    land(bootstrap, clickhouse, database, prefix, KEY, probe)
     probe.close()
-
-
-def land(bootstrap: str, clickhouse: Client, database: str, prefix: str, probe: LagProbe) -> None:
-    consumer = KafkaConsumer(
-        bootstrap_servers=bootstrap,
-        group_id=sink_group(prefix),
-        enable_auto_commit=False,
-        auto_offset_reset="earliest",
-        isolation_level="read_committed",
-    )
-    routes = default_routes(prefix, EventValidator(CATALOG), PrivacyFilter(KEY.encode()))
-    sink = ClickHouseSink(consumer, clickhouse, database, routes, SinkLimits(5000, 0.3))
-
-    def landed() -> bool:
-        sink.run_once()
-        return probe.group_lag(sink_group(prefix), routed_topics(prefix)).total == 0
-
-    try:
-        wait_for(landed, 60, "the sink to land every topic")
-    finally:
-        sink.close()
 
 
 def landed_tickets(clickhouse: Client, database: str) -> dict[tuple[str, str], tuple[str, float | None]]:

@@ -40,7 +40,7 @@ from producers.publisher import EventPublisher, create_producer
 from producers.simulator import SimulationOptions, simulate
 from sinks.privacy_filter import PrivacyFilter
 from sinks.routes import default_routes
-from sinks.runner import build_sink, sink_group
+from sinks.runner import build_sink, sink_consumer, sink_group
 from sinks.sink import ClickHouseSink, SinkLimits
 from tests.conftest import REPO_ROOT, free_port
 
@@ -307,13 +307,7 @@ def test_insert_failures_at_the_client_end_with_the_same_tables_and_commits_only
     assert len(identities) == len(feed.payloads)
 
     flaky = FlakyClient(clickhouse)
-    consumer = KafkaConsumer(
-        bootstrap_servers=kafka_bootstrap,
-        group_id=sink_group(prefix),
-        enable_auto_commit=False,
-        auto_offset_reset="earliest",
-        isolation_level="read_committed",
-    )
+    consumer = sink_consumer(PantauSettings(kafka_bootstrap=kafka_bootstrap, topic_prefix=prefix))
     commits: list[dict[TopicPartition, OffsetAndMetadata]] = []
     real_commit = consumer.commit
 
@@ -358,13 +352,7 @@ def test_a_commit_refused_while_kafka_is_away_is_retried_not_fatal(
     ensure_topics(kafka_bootstrap, topic_names(prefix), partitions=3)
     feed = simulated_feed(seed=12)
     publish(PantauSettings(kafka_bootstrap=kafka_bootstrap, topic_prefix=prefix), feed.payloads[:300])
-    consumer = KafkaConsumer(
-        bootstrap_servers=kafka_bootstrap,
-        group_id=sink_group(prefix),
-        enable_auto_commit=False,
-        auto_offset_reset="earliest",
-        isolation_level="read_committed",
-    )
+    consumer = sink_consumer(PantauSettings(kafka_bootstrap=kafka_bootstrap, topic_prefix=prefix))
     refusals = iter([KafkaConnectionError("injected: broker restarting"), NodeNotReadyError("injected: node 1")])
     real_commit = consumer.commit
 
