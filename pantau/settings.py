@@ -82,6 +82,11 @@ class PantauSettings(BaseSettings):
     stream_commit_interval_s: float = Field(
         default=2.8, gt=0, description="How often the stream worker commits offsets (events redone after a crash)."
     )
+    stream_flush_interval_s: float = Field(
+        default=1.0,
+        gt=0,
+        description="How often the worker writes its changed state and trims its per-event journal (streams/durable_state.py).",
+    )
     stream_offset_guard_s: float = Field(
         default=5.0, gt=0, description="How often the worker looks for messages Faust skipped after a rebalance."
     )

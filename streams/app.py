@@ -1,11 +1,14 @@
-"""The Faust application: one agent over the events topic, tables for state, rows out to fact topics.
+"""The Faust application: one agent over the events topic, one table for state, rows out to fact topics.
 
-Thin by design: `EventProcessor` does the work; this module wires it to Kafka. Tables are
-changelog-backed in-memory stores, so a restarted worker rebuilds its state from Kafka. Offsets
-commit only after the state and the rows their events caused are in Kafka (streams/durable_commits.py);
-events redelivered after a crash are recognised by the state and re-send their current rows, so the
-default at_least_once guarantee gives exact results. exactly_once (one Kafka transaction per input
-partition) is selectable, but Faust 0.15.3 can stall after a kill -9 restart with it.
+Thin by design: `EventProcessor` does the work; this module wires it to Kafka. The state lives in
+one changelog-backed Faust table, written one whole event at a time through a journal
+(streams/durable_state.py), so a restarted worker rebuilds exactly the state of the events it had
+applied; an `OffsetGate` (streams/offset_gate.py) then applies each event once and in its
+partition's order, whatever Faust redelivers or skips. The outputs of an event are journaled with
+it and sent again after a crash; the sink keeps one row per key and version. Offsets commit only
+after what their events caused is in Kafka (streams/durable_commits.py), though correctness rests
+on the journal, not on them. at_least_once is the default; exactly_once (one Kafka transaction per
+input partition) is selectable (streams/README.md says what was measured with each).
 """
 
 from __future__ import annotations
@@ -17,14 +20,19 @@ from typing import Any, NoReturn
 
 import faust
 import orjson
+from faust.types import TP
 
 from pantau.catalog import Catalog
 from pantau.errors import ConfigurationError
 from pantau.kafka import topics
 from pantau.settings import PantauSettings
 from streams import durable_commits
+from streams.durable_state import DurableState, JournaledOutput
+from streams.flusher import StateFlusher
+from streams.gap_reader import GapNotReadable, GapReader
+from streams.offset_gate import Verdict, admit, next_offset
 from streams.offset_guard import SkippedOffsetGuard
-from streams.processor import EventProcessor, Stores, StreamOptions
+from streams.processor import EventProcessor, Output, StreamOptions
 
 GUARANTEES = ("exactly_once", "at_least_once")
 EXIT_PROCESSING_FAILED = 70
@@ -36,21 +44,8 @@ def app_id(prefix: str) -> str:
     return f"{prefix}-streams"
 
 
-STORE_TABLES: dict[str, str] = {
-    "tickets": "ticket-state",
-    "windows": "window-state",
-    "complaints": "complaint-state",
-    "ikm": "ikm-state",
-    "surveys_seen": "surveys-seen",
-    "clocks": "clock-state",
-    "waiting": "waiting-state",
-    "sweep": "sweep-state",
-    "late": "late-state",
-    "fairness": "fairness-state",
-    "punctuality": "punctuality-state",
-    "burn": "burn-state",
-}
-"""Each field of `Stores` and the Faust table (changelog topic `<app id>-<table>-changelog`) behind it."""
+STATE_TABLE = "state"
+"""The one Faust table holding every store (streams/durable_state.py); changelog `<app id>-state-changelog`."""
 
 
 def stop_uncommitted(position: str) -> NoReturn:
@@ -68,13 +63,27 @@ def stop_uncommitted(position: str) -> NoReturn:
 
 
 def changelog_topic_names(prefix: str) -> list[str]:
-    """The changelog topic of every table, as Faust names them."""
-    return [f"{app_id(prefix)}-{table}-changelog" for table in STORE_TABLES.values()]
+    """The changelog topic of the state table, as Faust names it."""
+    return [f"{app_id(prefix)}-{STATE_TABLE}-changelog"]
 
 
-def table_for(app: faust.App, name: str, partitions: int) -> Any:
-    """A changelog-backed table; values are plain JSON (no value_type, which Faust cannot recover)."""
-    return app.Table(STORE_TABLES[name], default=None, partitions=partitions, key_type=str)
+class TableChangelog:
+    """`durable_state.Changelog` over a Faust table: its producer buffer keeps the order of the sends."""
+
+    def __init__(self, table: Any) -> None:
+        self._table = table
+
+    def send(self, partition: int, key: str, value: Any) -> None:
+        if value is None:  # a Kafka tombstone: JSON would send b"null", which deletes nothing
+            self._table.send_changelog(partition, key, None, value_serializer="raw")
+        else:
+            self._table.send_changelog(partition, key, value)
+
+
+def encode(output: Output, prefix: str) -> JournaledOutput:
+    """An output as it is sent and journaled: topic name, key, JSON bytes."""
+    value = output.value if isinstance(output.value, bytes) else orjson.dumps(output.value)
+    return JournaledOutput(output.topic.name(prefix), output.key, value)
 
 
 def create_app(settings: PantauSettings, catalog: Catalog, nik_key: bytes) -> faust.App:
@@ -98,31 +107,71 @@ def create_app(settings: PantauSettings, catalog: Catalog, nik_key: bytes) -> fa
         broker_heartbeat_interval=settings.stream_session_timeout_s / 5,
     )
 
-    stores = Stores(**{name: table_for(app, name, partitions) for name in STORE_TABLES})
-    events_topic = app.topic(
-        topics.EVENTS.name(prefix), key_serializer="raw", value_serializer="raw", partitions=partitions
-    )
+    table = app.Table(STATE_TABLE, default=None, partitions=partitions, key_type=str)
+    memory_store: Any = table.data
+    state = DurableState(memory_store.data, TableChangelog(table), memory_store._key_partition)
+    stores = state.stores
+    events_name = topics.EVENTS.name(prefix)
+    events_topic = app.topic(events_name, key_serializer="raw", value_serializer="raw", partitions=partitions)
     outputs = {
-        spec: app.topic(spec.name(prefix), key_serializer="raw", value_serializer="raw", partitions=partitions)
+        spec.name(prefix): app.topic(
+            spec.name(prefix), key_serializer="raw", value_serializer="raw", partitions=partitions
+        )
         for spec in topics.ALL_TOPICS
     }
     processor = EventProcessor(
-        catalog, nik_key, source=f"kafka:{topics.EVENTS.name(prefix)}", options=StreamOptions.from_settings(settings)
+        catalog, nik_key, source=f"kafka:{events_name}", options=StreamOptions.from_settings(settings)
     )
+    flusher = StateFlusher(app, state, settings.stream_flush_interval_s)
+
+    async def send(output: JournaledOutput, partition: int) -> None:
+        # The input's partition puts the row in the input's transaction (streams/durable_commits.py).
+        await outputs[output.topic].send(key=output.key.encode(), value=output.value, partition=partition)
+
+    gaps = GapReader(settings.bootstrap_servers, events_name)
+
+    async def apply(partition: int, offset: int, value: bytes) -> None:
+        """Apply one event whole: state, journal record, then its outputs."""
+        position = f"{partition}/{offset}"
+        try:
+            state.begin()
+            results = [
+                encode(output, prefix) for output in processor.process(value, position, stores, datetime.now(UTC))
+            ]
+            state.finish(partition, offset, results)
+            for output in results:
+                await send(output, partition)
+            await flusher.maybe_flush()
+        except Exception:
+            stop_uncommitted(position)
 
     @app.agent(events_topic)
     async def process_events(stream: Any) -> None:
         async for event in stream.events():
             message = event.message
-            position = f"{message.partition}/{message.offset}"
-            try:
-                results = processor.process(event.value, position, stores, datetime.now(UTC))
-                for output in results:
-                    value = output.value if isinstance(output.value, bytes) else orjson.dumps(output.value)
-                    # The input's partition puts the row in the input's transaction (streams/durable_commits.py).
-                    await outputs[output.topic].send(key=output.key.encode(), value=value, partition=message.partition)
-            except Exception:
-                stop_uncommitted(position)
+            partition, offset = message.partition, message.offset
+            if state.needs_recovery(partition):
+                for output in state.recover(partition):
+                    await send(output, partition)
+            verdict = admit(offset, state.applied(partition))
+            if verdict is Verdict.SKIP:
+                continue
+            if verdict is Verdict.FILL_GAP:
+                start = next_offset(state.applied(partition))
+                LOG.warning(
+                    "partition %d: offsets %d..%d were skipped; reading them first", partition, start, offset - 1
+                )
+                try:
+                    async for missing, value in gaps.read(partition, start, offset):
+                        if admit(missing, state.applied(partition)) is not Verdict.SKIP:  # absent offsets are no gap
+                            await apply(partition, missing, value)
+                except GapNotReadable:
+                    stop_uncommitted(f"{partition}/{start}")
+            await apply(partition, offset, event.value)
+
+    @app.on_partitions_revoked.connect  # type: ignore[arg-type]
+    async def on_revoked(sender: Any, revoked: set[TP], **_: Any) -> None:
+        state.forget({tp.partition for tp in revoked if tp.topic == events_name})
 
     if settings.stream_live_tick_s > 0:
         breaches_topic = topics.SLA_BREACHES.name(prefix)

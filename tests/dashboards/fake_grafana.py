@@ -71,8 +71,15 @@ def _handler(state: GrafanaState) -> type[BaseHTTPRequestHandler]:
                 previous = state.dashboards.get(dashboard["uid"])
                 version = (previous["version"] + 1) if previous else 1
                 state.dashboards[dashboard["uid"]] = {**dashboard, "version": version, "folderUid": body["folderUid"]}
-                self._reply(200, {"uid": dashboard["uid"], "version": version, "status": "success",
-                                  "url": f"/d/{dashboard['uid']}/x"})
+                self._reply(
+                    200,
+                    {
+                        "uid": dashboard["uid"],
+                        "version": version,
+                        "status": "success",
+                        "url": f"/d/{dashboard['uid']}/x",
+                    },
+                )
             else:
                 self._reply(404, {"message": "not found"})
 

@@ -24,8 +24,16 @@ from tests.dashboards.seeded_week import build_week
 from tests.dashboards.test_report import CHROMIUM_FLAGS
 
 OFFICES = (
-    "MPP-JKT-01", "DUKCAPIL-JKT-TIM", "SAMSAT-JKT-BAR", "MPP-BDG-01", "DPMPTSP-SMG", "MPP-SBY-01",
-    "MPP-DPS-01", "DUKCAPIL-MKS", "MPP-JYP-01", "DUKCAPIL-AMB",
+    "MPP-JKT-01",
+    "DUKCAPIL-JKT-TIM",
+    "SAMSAT-JKT-BAR",
+    "MPP-BDG-01",
+    "DPMPTSP-SMG",
+    "MPP-SBY-01",
+    "MPP-DPS-01",
+    "DUKCAPIL-MKS",
+    "MPP-JYP-01",
+    "DUKCAPIL-AMB",
 )
 SHOT = REPO_ROOT / "docs" / "img" / "report-2026-11.png"
 
@@ -49,9 +57,17 @@ def main() -> None:
         raise SystemExit(f"pantau report failed: {result.output}{result.exception!r}")
     SHOT.parent.mkdir(parents=True, exist_ok=True)
     subprocess.run(
-        [args.chromium, *CHROMIUM_FLAGS, f"--user-data-dir={args.workdir / 'profile'}", f"--screenshot={SHOT}",
-         f"--window-size=1200,{args.height}", page.as_uri()],
-        check=True, capture_output=True, timeout=180,
+        [
+            args.chromium,
+            *CHROMIUM_FLAGS,
+            f"--user-data-dir={args.workdir / 'profile'}",
+            f"--screenshot={SHOT}",
+            f"--window-size=1200,{args.height}",
+            page.as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
     )
     print(f"report {page}\nscreenshot {SHOT}")
 

@@ -16,8 +16,13 @@ def test_build_writes_dashboards_and_provisioning(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["dashboards", "build", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     files = sorted(p.name for p in (tmp_path / "dashboards").glob("*.json"))
-    assert files == ["pantau-complaints.json", "pantau-ikm.json", "pantau-office.json", "pantau-pipeline.json",
-                     "pantau-regional.json"]
+    assert files == [
+        "pantau-complaints.json",
+        "pantau-ikm.json",
+        "pantau-office.json",
+        "pantau-pipeline.json",
+        "pantau-regional.json",
+    ]
     datasource = yaml.safe_load((tmp_path / "provisioning/datasources/clickhouse.yaml").read_text())
     entry = datasource["datasources"][0]
     assert entry["type"] == "grafana-clickhouse-datasource" and entry["uid"] == "pantau-clickhouse"

@@ -12,11 +12,31 @@ from dashboards.build import all_dashboards
 from dashboards.grafana.datasource import DATASOURCE_UID, PLUGIN_ID
 
 _VARIABLE = re.compile(r"\$(\w+)|\[\[(\w+?)(?::\w+)?\]\]|\$\{(\w+)(?:\.[^:^\}]+)?(?::[^\}]+)?\}")
-GRAFANA_GLOBALS = {"__from", "__to", "__interval", "__interval_ms", "__range_s", "__range_ms", "__url_time_range",
-                   "__data"}
-PLUGIN_MACROS = {"__timeFilter", "__timeFilter_ms", "__dateFilter", "__dateTimeFilter", "__dt", "__fromTime",
-                 "__toTime", "__fromTime_ms", "__toTime_ms", "__timeInterval", "__timeInterval_ms", "__interval_s",
-                 "__conditionalAll"}
+GRAFANA_GLOBALS = {
+    "__from",
+    "__to",
+    "__interval",
+    "__interval_ms",
+    "__range_s",
+    "__range_ms",
+    "__url_time_range",
+    "__data",
+}
+PLUGIN_MACROS = {
+    "__timeFilter",
+    "__timeFilter_ms",
+    "__dateFilter",
+    "__dateTimeFilter",
+    "__dt",
+    "__fromTime",
+    "__toTime",
+    "__fromTime_ms",
+    "__toTime_ms",
+    "__timeInterval",
+    "__timeInterval_ms",
+    "__interval_s",
+    "__conditionalAll",
+}
 
 
 @pytest.fixture(scope="module", params=["id", "en"])
@@ -77,8 +97,10 @@ def test_every_datasource_is_the_provisioned_clickhouse(documents: dict[str, dic
 def test_every_number_has_a_unit_and_rankings_have_thresholds(documents: dict[str, dict[str, Any]]) -> None:
     regional = documents["regional"]
     ranking = next(p for p in regional["panels"] if p["type"] == "table")
-    by_column = {o["matcher"]["options"]: {prop["id"]: prop["value"] for prop in o["properties"]}
-                 for o in ranking["fieldConfig"]["overrides"]}
+    by_column = {
+        o["matcher"]["options"]: {prop["id"]: prop["value"] for prop in o["properties"]}
+        for o in ranking["fieldConfig"]["overrides"]
+    }
     assert by_column["compliance"]["unit"] == "percentunit"
     steps = by_column["compliance"]["thresholds"]["steps"]
     assert [step["color"] for step in steps] == ["red", "yellow", "green"]
@@ -88,8 +110,11 @@ def test_every_number_has_a_unit_and_rankings_have_thresholds(documents: dict[st
 
 def test_overview_rows_link_to_the_office_detail(documents: dict[str, dict[str, Any]]) -> None:
     uids = {document["uid"] for document in documents.values()}
-    links = [link["url"] for p in documents["regional"]["panels"] for link in p.get("fieldConfig", {})
-             .get("defaults", {}).get("links", [])]
+    links = [
+        link["url"]
+        for p in documents["regional"]["panels"]
+        for link in p.get("fieldConfig", {}).get("defaults", {}).get("links", [])
+    ]
     assert links, "the ranking table links nowhere"
     for url in links:
         target_uid = url.split("/d/")[1].split("/")[0]

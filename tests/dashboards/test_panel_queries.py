@@ -120,8 +120,9 @@ def test_region_filter_narrows_the_ranking(
     document = dashboards_for_week["regional"]
     ranking_sql = next(t.sql for t in panel_targets({"regional": document}) if "row_number()" in t.sql)
     window = time_range(seeded_week.start, seeded_week.end, None)
-    everything = clickhouse.query(render_sql(ranking_sql, resolve_variables(clickhouse, document, seeded_week),
-                                             window)).result_rows
+    everything = clickhouse.query(
+        render_sql(ranking_sql, resolve_variables(clickhouse, document, seeded_week), window)
+    ).result_rows
     bali = clickhouse.query(
         render_sql(ranking_sql, resolve_variables(clickhouse, document, seeded_week, {"region": "Bali"}), window)
     ).result_rows

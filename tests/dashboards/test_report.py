@@ -24,8 +24,15 @@ from pantau.clickhouse.query_socket import QueryServer
 from tests.dashboards.seeded_week import SeededWeek
 
 CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--hide-scrollbars",
 ]
 
 
@@ -65,14 +72,18 @@ def report(clickhouse: Client, seeded_week: SeededWeek, tmp_path_factory: pytest
 def _chromium(chromium: Path, folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [str(chromium), *CHROMIUM_FLAGS, f"--user-data-dir={folder / 'profile'}", *args],
-        capture_output=True, text=True, timeout=180, check=False,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
     )
 
 
 def test_screenshot_is_not_blank(report: dict[str, Any], chromium: Path) -> None:
     shot = report["folder"] / "report.png"
-    done = _chromium(chromium, report["folder"], f"--screenshot={shot}", "--window-size=1200,2400",
-                     report["page"].as_uri())
+    done = _chromium(
+        chromium, report["folder"], f"--screenshot={shot}", "--window-size=1200,2400", report["page"].as_uri()
+    )
     assert shot.exists(), done.stderr[-2000:]
     image = Image.open(shot).convert("L")
     histogram = image.histogram()
@@ -88,7 +99,7 @@ def _close(shown: str, expected: Any) -> bool:
         return value is None
     decimals = len(shown.rstrip("%").split(",")[1]) if "," in shown else 0
     scale = 100.0 if shown.endswith("%") else 1.0
-    return value is not None and abs(value - float(expected)) <= 0.5 * 10 ** -decimals / scale + 1e-9
+    return value is not None and abs(value - float(expected)) <= 0.5 * 10**-decimals / scale + 1e-9
 
 
 def test_numbers_in_the_page_are_the_sql_results(report: dict[str, Any], chromium: Path) -> None:
@@ -101,9 +112,7 @@ def test_numbers_in_the_page_are_the_sql_results(report: dict[str, Any], chromiu
     checked = 0
     for (query, column, row), shown in parser.figures.items():
         expected = data[query].records()[row][column]
-        if isinstance(expected, int | float) and not isinstance(expected, bool) and column not in (
-            "below_min_sample",
-        ):
+        if isinstance(expected, int | float) and not isinstance(expected, bool) and column not in ("below_min_sample",):
             assert _close(shown, expected), f"{query}[{row}].{column}: page {shown!r}, SQL {expected!r}"
             checked += 1
     assert checked > 150

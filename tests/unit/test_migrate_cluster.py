@@ -30,14 +30,18 @@ def ddl_of(client: RecordingClient) -> list[str]:
 
 
 def test_create_table_gets_on_cluster_and_a_replicated_engine() -> None:
-    sql = "CREATE TABLE IF NOT EXISTS pantau.tickets\n(\n    ticket_id String,\n    _version UInt64\n)\n" \
+    sql = (
+        "CREATE TABLE IF NOT EXISTS pantau.tickets\n(\n    ticket_id String,\n    _version UInt64\n)\n"
         "ENGINE = ReplacingMergeTree(_version)\nORDER BY ticket_id"
+    )
 
     rewritten = on_cluster(sql, "pantau_cluster")
 
     assert rewritten.startswith("CREATE TABLE IF NOT EXISTS pantau.tickets ON CLUSTER pantau_cluster\n(")
-    assert "ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/pantau/tickets', '{replica}', " \
+    assert (
+        "ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/pantau/tickets', '{replica}', "
         "_version)\nORDER BY ticket_id" in rewritten
+    )
 
 
 @pytest.mark.parametrize(
@@ -61,10 +65,14 @@ def test_create_table_gets_on_cluster_and_a_replicated_engine() -> None:
         ("ALTER TABLE t.m ADD COLUMN x UInt8 DEFAULT 0", "ALTER TABLE t.m ON CLUSTER c ADD COLUMN x UInt8 DEFAULT 0"),
         ("DROP TABLE IF EXISTS t.old", "DROP TABLE IF EXISTS t.old ON CLUSTER c"),
         ("RENAME TABLE t.a TO t.b", "RENAME TABLE t.a TO t.b ON CLUSTER c"),
-        ("INSERT INTO t.r SELECT k, countState() FROM t.m GROUP BY k", "INSERT INTO t.r SELECT k, countState() "
-         "FROM t.m GROUP BY k"),
-        ("CREATE TABLE t.n ON CLUSTER other (v UInt8) ENGINE = Memory", "CREATE TABLE t.n ON CLUSTER other "
-         "(v UInt8) ENGINE = Memory"),
+        (
+            "INSERT INTO t.r SELECT k, countState() FROM t.m GROUP BY k",
+            "INSERT INTO t.r SELECT k, countState() FROM t.m GROUP BY k",
+        ),
+        (
+            "CREATE TABLE t.n ON CLUSTER other (v UInt8) ENGINE = Memory",
+            "CREATE TABLE t.n ON CLUSTER other (v UInt8) ENGINE = Memory",
+        ),
         ("CREATE TABLE t.mem (v UInt8) ENGINE = Memory", "CREATE TABLE t.mem ON CLUSTER c (v UInt8) ENGINE = Memory"),
     ],
 )

@@ -109,7 +109,12 @@ def test_a_holiday_is_silent_except_for_zero_tolerance() -> None:
     assert [(n.kind, n.alert_id.split("@")[0]) for n in loud.notifications] == [("firing", "pungli:MPP-JKT-01::C24")]
     # the same hour on an ordinary Thursday pages the breach: the silence above is the holiday's
     ordinary = engine()
-    feed(ordinary, *(event("ticket.issued", BAD, wib(3, f"09:0{n}", month=12), ticket_id=f"T{n}",
-                           service_code="KTP") for n in range(3)))
+    feed(
+        ordinary,
+        *(
+            event("ticket.issued", BAD, wib(3, f"09:0{n}", month=12), ticket_id=f"T{n}", service_code="KTP")
+            for n in range(3)
+        ),
+    )
     pages = [(n.kind, n.alert_id.split("@")[0]) for n in ordinary.evaluate(wib(3, "10:00", month=12)).notifications]
     assert ("firing", "live_wait_breach:MPP-JKT-01:KTP") in pages

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import fields
 from datetime import UTC, date, datetime
 
 from pantau.catalog import load_catalog
 from pantau.kafka import topics
 from producers.simulator import SimulationOptions, simulate
-from streams.app import STORE_TABLES
 from streams.processor import EventProcessor, Output, Stores
 
 CATALOG = load_catalog()
@@ -66,9 +64,3 @@ def test_reprocessing_resends_identical_breach_and_signal_rows_or_none() -> None
         sent = {(o.key, repr(o.value)) for o in first if o.topic == topic}
         assert sent, f"a simulated day has {topic.suffix}"
         assert {(o.key, repr(o.value)) for o in again if o.topic == topic} <= sent
-
-
-def test_every_store_of_the_processor_has_a_changelog_table_in_the_worker() -> None:
-    """A store without a Faust table would be a dict in the worker: its state lost at every restart."""
-    assert sorted(STORE_TABLES) == sorted(field.name for field in fields(Stores))
-    assert len(set(STORE_TABLES.values())) == len(STORE_TABLES)
