@@ -69,8 +69,8 @@ class PantauSettings(BaseSettings):
     stream_guarantee: str = Field(
         default="at_least_once",
         description=(
-            "Faust processing guarantee: at_least_once (with idempotent processing: exact results) or "
-            "exactly_once (Faust 0.15.3 can stall after a kill -9 restart; see streams/README.md)."
+            "Faust processing guarantee: at_least_once (with the worker's per-event journal: exact results) "
+            "or exactly_once (slower, and Faust 0.15.3 misbehaves with it on rebalances; see streams/README.md)."
         ),
     )
 

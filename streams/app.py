@@ -141,6 +141,7 @@ def create_app(settings: PantauSettings, catalog: Catalog, nik_key: bytes) -> fa
             state.finish(partition, offset, results)
             for output in results:
                 await send(output, partition)
+            state.sent(partition, offset)
             await flusher.maybe_flush()
         except Exception:
             stop_uncommitted(position)
@@ -171,6 +172,8 @@ def create_app(settings: PantauSettings, catalog: Catalog, nik_key: bytes) -> fa
 
     @app.on_partitions_revoked.connect  # type: ignore[arg-type]
     async def on_revoked(sender: Any, revoked: set[TP], **_: Any) -> None:
+        """Flush before Faust recovers the table again (it overlays the changelog on memory), then recover anew."""
+        await flusher.flush()
         state.forget({tp.partition for tp in revoked if tp.topic == events_name})
 
     if settings.stream_live_tick_s > 0:

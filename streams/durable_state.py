@@ -68,6 +68,8 @@ class _Ledger:
     """What the worker knows of one partition's durable state."""
 
     applied: int | None = None
+    sent: int | None = None
+    """The last offset whose outputs were all handed to the producer: a flush covers no further."""
     journaled: list[int] = field(default_factory=list)
     """Offsets whose journal records are in the changelog and not yet deleted."""
     dirty: dict[str, None] = field(default_factory=dict)
@@ -176,6 +178,7 @@ class DurableState:
             if ledger.applied is None or offset > ledger.applied:
                 ledger.applied = offset
         ledger.journaled.sort()
+        ledger.sent = ledger.applied  # the caller sends the returned outputs before the next event
         self._recovered.add(partition)
         return outputs
 
@@ -207,6 +210,10 @@ class DurableState:
             for key in writes:
                 self._key_partition[key] = partition
 
+    def sent(self, partition: int, offset: int) -> None:
+        """Every output of the event at `offset` is with the producer: a flush may now cover it."""
+        self._ledgers[partition].sent = offset
+
     def pending_records(self) -> int:
         """Journal records not yet covered by a flush."""
         return sum(len(ledger.journaled) for ledger in self._ledgers.values())
@@ -215,12 +222,12 @@ class DurableState:
         """Send the current value of every key written since the last flush; `seal` once they are in Kafka."""
         through = {}
         for partition, ledger in self._ledgers.items():
-            if not ledger.journaled or ledger.applied is None:
+            if not ledger.journaled or ledger.sent is None:
                 continue
             for key in ledger.dirty:
                 self._changelog.send(partition, key, self.data.get(key))
             ledger.dirty = {}
-            through[partition] = ledger.applied
+            through[partition] = ledger.sent
         return FlushPlan(through)
 
     def seal(self, plan: FlushPlan) -> None:
@@ -229,6 +236,8 @@ class DurableState:
             ledger = self._ledgers[partition]
             self.data[applied_key(partition)] = {"o": offset}
             self._changelog.send(partition, applied_key(partition), {"o": offset})
+            if self._key_partition is not None:
+                self._key_partition[applied_key(partition)] = partition
             covered = [journaled for journaled in ledger.journaled if journaled <= offset]
             for journaled in covered:
                 self._changelog.send(partition, journal_key(partition, journaled), None)

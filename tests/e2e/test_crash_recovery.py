@@ -131,17 +131,6 @@ def worker_differences(crash_run: CrashRun, clean_run: CleanRun, tables: tuple[s
     }
 
 
-KNOWN_PARTIAL_STATE = pytest.mark.xfail(
-    strict=False,
-    reason=(
-        "known defect (streams/README.md, 'Crash safety'): under at_least_once a kill -9 can land while one "
-        "event's table writes are half handed to Kafka, so a derived counter (seen: one IKM served count) "
-        "misses that event; and Faust can skip messages after a restart, applying them late (signals differ)"
-    ),
-)
-
-
-@KNOWN_PARTIAL_STATE
 def test_worker_facts_are_identical_after_kill_9(crash_run: CrashRun, clean_run: CleanRun) -> None:
     """STREAM WORKER crash recovery (streams/app.py): a difference here is lost or
     doubled work of the worker after kill -9, not of the sink (whose own tables are checked above)."""
@@ -149,7 +138,6 @@ def test_worker_facts_are_identical_after_kill_9(crash_run: CrashRun, clean_run:
     assert found == {}, f"STREAM WORKER facts differ after kill -9 (missing/extra/changed keys): {found}"
 
 
-@KNOWN_PARTIAL_STATE
 def test_worker_signals_are_identical_after_kill_9(crash_run: CrashRun, clean_run: CleanRun) -> None:
     """STREAM WORKER state of issue #4 (office clocks, waiting queues, fairness, punctuality, burn): it must
     survive kill -9 too, or a restarted worker re-judges counter openings and forgets queue jumps."""

@@ -98,6 +98,7 @@ class Worker:
         encoded = [encode(output, "test") for output in outputs]
         self.state.finish(partition, offset, encoded)
         self.sent += encoded
+        self.state.sent(partition, offset)
         self._since_flush += 1
         if self._since_flush >= self.flush_every:
             self.flush()
