@@ -85,7 +85,7 @@ class PantauSettings(BaseSettings):
     stream_flush_interval_s: float = Field(
         default=1.0,
         gt=0,
-        description="How often the worker writes its changed state and trims its per-event journal (streams/durable_state.py).",
+        description="How often the worker writes its changed state and trims its per-event journal (seconds).",
     )
     stream_offset_guard_s: float = Field(
         default=5.0, gt=0, description="How often the worker looks for messages Faust skipped after a rebalance."
