@@ -1,7 +1,7 @@
 """End-to-end throughput and latency of the whole pipeline, beside the ceiling and the Quix Streams peer.
 
 Usage: python benchmarks/pipeline_throughput.py [--stage-s 20] [--latency-s 30] [--start-rate 100]
-       [--step 1.5] [--guarantee exactly_once] [--compare-events 50000] [--bootstrap HOST:PORT]
+       [--step 1.5] [--guarantee at_least_once] [--compare-events 50000] [--bootstrap HOST:PORT]
        (the broker: --bootstrap, else PANTAU_KAFKA_BOOTSTRAP / KAFKA_BOOTSTRAP, else a private one is started)
 
 producer (EventPublisher, validating) -> Kafka -> `pantau worker` (Faust) -> Kafka -> sink -> chDB.
@@ -195,7 +195,7 @@ def main() -> None:
     parser.add_argument("--step", type=float, default=1.5, help="factor between ramp stages")
     parser.add_argument("--max-rate", type=float, default=50_000.0, help="stop the ramp above this rate")
     parser.add_argument("--offices", type=int, default=26, help="simulated offices (the catalog has 26)")
-    parser.add_argument("--guarantee", default="exactly_once", help="exactly_once (default) or at_least_once")
+    parser.add_argument("--guarantee", default="at_least_once", help="at_least_once (default) or exactly_once")
     parser.add_argument("--compare-events", type=int, default=50_000, help="events for the ceiling and the peer")
     parser.add_argument("--no-peer", action="store_true", help="skip the Quix Streams peer")
     parser.add_argument(

@@ -162,7 +162,7 @@ def main() -> None:
     parser.add_argument("--offices", type=int, default=200)
     parser.add_argument("--days", type=int, default=4)
     parser.add_argument("--sample-s", type=float, default=5.0)
-    parser.add_argument("--guarantee", default="exactly_once")
+    parser.add_argument("--guarantee", default="at_least_once")
     parser.add_argument("--state-only", action="store_true",
                         help="only the stores' size per day, from the processor in this process (no broker)")
     parser.add_argument(

@@ -1,6 +1,6 @@
 """Events per second of one stream worker: publish a simulated history, time until the worker's lag is 0.
 
-Usage: python benchmarks/worker_throughput.py [--offices 10] [--days 2] [--guarantee exactly_once]
+Usage: python benchmarks/worker_throughput.py [--offices 10] [--days 2] [--guarantee at_least_once]
        [--bootstrap localhost:9092]   (needs `pantau kafka up`)
 """
 
@@ -29,7 +29,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--offices", type=int, default=10)
     parser.add_argument("--days", type=int, default=2)
-    parser.add_argument("--guarantee", default="exactly_once")
+    parser.add_argument("--guarantee", default="at_least_once")
     parser.add_argument("--bootstrap", default="localhost:9092")
     args = parser.parse_args()
     prefix = f"bench{uuid.uuid4().hex[:6]}"

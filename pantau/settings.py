@@ -186,6 +186,14 @@ class PantauSettings(BaseSettings):
         ge=0,
         description="Offices whose latest event is older than this are left to their event clock (replays).",
     )
+    stream_survey_dedup_days: float = Field(
+        default=7.0,
+        gt=0,
+        description=(
+            "How long (office event time) a survey id is remembered to drop duplicates; an older survey "
+            "is not counted in IKM (a late_survey signal says so), so the worker's memory stays bounded."
+        ),
+    )
     # --- end streams ---------------------------------------------------------------------------------
 
     @property

@@ -1,4 +1,4 @@
-"""Bounded memory: tickets, windows and late counts leave the state when the office clock is past them.
+"""Bounded memory: tickets, windows, late counts and survey ids leave the state when the office clock is past them.
 
 A ticket with no event for `ticket_ttl_s` of its office's event time is expired: removed from the
 state and the waiting queue. One that never produced a row (never ended, or ended without its
@@ -38,7 +38,12 @@ class Housekeeping:
         for bucket in clock.take_due(stores.sweep):
             for key in bucket["tickets"]:
                 outputs += self._expire(key, clock, stores)
-            for store, keys in ((stores.windows, bucket["windows"]), (stores.late, bucket["late"])):
+            dropped = (
+                (stores.windows, bucket["windows"]),
+                (stores.late, bucket["late"]),
+                (stores.surveys_seen, bucket.get("surveys", [])),
+            )
+            for store, keys in dropped:
                 for key in keys:
                     if key in store:
                         del store[key]

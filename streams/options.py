@@ -27,6 +27,7 @@ class StreamOptions:
     opening_grace_s: float = 300.0
     burn: BurnRatePolicy = DEFAULT_BURN
     live_max_ahead_s: float = 900.0
+    survey_dedup_s: float = 7 * 86400.0
 
     @classmethod
     def from_settings(cls, settings: PantauSettings) -> StreamOptions:
@@ -38,6 +39,7 @@ class StreamOptions:
             queue_track_s=settings.stream_queue_track_h * 3600.0,
             opening_grace_s=settings.stream_opening_grace_min * 60.0,
             live_max_ahead_s=settings.stream_live_max_ahead_s,
+            survey_dedup_s=settings.stream_survey_dedup_days * 86400.0,
             burn=BurnRatePolicy(
                 page_burn=settings.stream_burn_page,
                 warn_burn=settings.stream_burn_warn,

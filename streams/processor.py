@@ -36,6 +36,7 @@ from streams.logic.windows import WINDOW_SIZES_S, WindowUpdate, update_for_compl
 from streams.options import StreamOptions
 from streams.signals import SignalDetectors
 from streams.state import OfficeClock, Output, Store, Stores
+from streams.survey_dedup import SurveyDedup
 from streams.windowing import WindowWriter, window_key
 
 __all__ = ["EventProcessor", "Output", "Store", "Stores", "StreamOptions", "window_key"]
@@ -59,6 +60,7 @@ class EventProcessor:
         self._signals = SignalDetectors(catalog, options)
         self._windows = WindowWriter(options)
         self._housekeeping = Housekeeping(self._breaches, options)
+        self._survey_ids = SurveyDedup(options.survey_dedup_s)
 
     def process(self, raw: bytes, position: str, stores: Stores, received_at: datetime) -> list[Output]:
         """Validate one raw event and return every message it causes (a dead letter if invalid)."""
@@ -84,7 +86,7 @@ class EventProcessor:
         elif isinstance(event, ComplaintFiled | ComplaintResponded | ComplaintResolved):
             outputs += self._complaint(event, clock, stores)
         elif isinstance(event, SurveySubmitted):
-            outputs += self._survey(event, stores)
+            outputs += self._survey(event, clock, stores)
         elif isinstance(event, CounterOpened):
             outputs += self._signals.late_opening(event, stores)
         outputs += self._housekeeping.sweep(clock, stores)
@@ -197,11 +199,9 @@ class EventProcessor:
         ]
         return outputs + self._windows.rows(keys, stores)
 
-    def _survey(self, event: SurveySubmitted, stores: Stores) -> list[Output]:
+    def _survey(self, event: SurveySubmitted, clock: OfficeClock, stores: Stores) -> list[Output]:
         key = f"{event.office_id}|{event.survey_id}"
         seen = key in stores.surveys_seen
-        if not seen:
-            stores.surveys_seen[key] = event.event_id
         scores = event.scores.as_tuple()
         row = {
             "office_id": event.office_id,
@@ -212,9 +212,13 @@ class EventProcessor:
             "_version": 1,
         }
         if seen:
-            # IKM sums are not idempotent: count each survey once, but re-send what it caused, since
-            # after a crash the state may hold it while its rows never reached Kafka.
+            # IKM sums are not idempotent: count each survey once, but re-send what it caused.
             return [Output(topics.SURVEYS, key, row), *self._ikm_rows(event.office_id, event.occurred_at, stores)]
+        assert clock.latest is not None
+        if self._survey_ids.too_old_to_check(event, clock.latest):
+            return [Output(topics.SURVEYS, key, row), self._survey_ids.late_survey(event, clock.latest)]
+        stores.surveys_seen[key] = event.event_id
+        self._survey_ids.forget_later(event, clock, stores)
         return [Output(topics.SURVEYS, key, row), *self._ikm(event.office_id, event.occurred_at, stores, scores=scores)]
 
     def _ikm_periods(self, office_id: str, at: datetime) -> list[tuple[str, date, str]]:

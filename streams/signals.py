@@ -28,6 +28,7 @@ LATE_OPENING = "late_opening"
 COMPLIANCE_BURN = "compliance_burn"
 LATE_EVENT = "late_event"
 TICKET_EXPIRED = "ticket_expired"
+LATE_SURVEY = "late_survey"
 
 _BURN_BUCKET_S = 300
 # The ticket state already keeps an issue that arrives after its ticket left from re-entering the

@@ -15,7 +15,7 @@ from typing import Any, Literal
 from pantau.kafka import topics
 
 Store = MutableMapping[str, Any]
-SweepKind = Literal["tickets", "windows", "late"]
+SweepKind = Literal["tickets", "windows", "late", "surveys"]
 SWEEP_BUCKET_S = 3600
 
 
@@ -46,7 +46,7 @@ class Stores:
     waiting: Store = field(default_factory=dict)
     """office -> tickets waiting now, for live breaches."""
     sweep: Store = field(default_factory=dict)
-    """office|hour -> ticket, window and late-count keys to look at once the hour is behind the clock."""
+    """office|hour -> ticket, window, late-count and survey keys to look at once the hour is behind the clock."""
     late: Store = field(default_factory=dict)
     """window key -> updates that came too late for that window."""
     fairness: Store = field(default_factory=dict)
@@ -95,10 +95,11 @@ class OfficeClock:
         seconds = math.floor(due_at.timestamp())
         hour = seconds - seconds % SWEEP_BUCKET_S
         bucket_key = f"{self.office_id}|{hour}"
-        bucket = sweep.get(bucket_key) or {"tickets": [], "windows": [], "late": []}
-        if key in bucket[kind]:
+        bucket = sweep.get(bucket_key) or {"tickets": [], "windows": [], "late": [], "surveys": []}
+        keys = bucket.get(kind, [])
+        if key in keys:
             return
-        sweep[bucket_key] = {**bucket, kind: [*bucket[kind], key]}
+        sweep[bucket_key] = {**bucket, kind: [*keys, key]}
         if hour not in self._due:
             self._due = sorted([*self._due, hour])
             self._changed = True

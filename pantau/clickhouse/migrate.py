@@ -94,7 +94,7 @@ def on_cluster(statement: str, cluster: str) -> str:
     if head is None:
         return statement
     name = head.group("name")
-    rewritten = f"{head.group('head')}{name} ON CLUSTER {cluster}{statement[head.end():]}"
+    rewritten = f"{head.group('head')}{name} ON CLUSTER {cluster}{statement[head.end() :]}"
     return _ENGINE.sub(lambda engine: _replicated(engine, name), rewritten)
 
 

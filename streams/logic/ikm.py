@@ -15,7 +15,6 @@ Periods are the office's local calendar: a survey at 07:30 WIT on 1 November is 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -95,12 +94,14 @@ def min_sample(population: int) -> int:
     """Krejcie & Morgan minimum respondents for `population` citizens served (95% confidence, 5% error).
 
     s = 3.841 N 0.25 / (0.0025 (N - 1) + 3.841 x 0.25), rounded up; 0 for an empty population.
+    Exact rational arithmetic, so the rounding up is never off by a float error. In integers:
+    s = 3841 N / (10 (N - 1) + 3841), since 0.0025 x 4000 = 10 and 3.841 x 0.25 x 4000 = 3841.
     """
     if population <= 0:
         return 0
-    chi2 = Fraction("3.841")
-    s = chi2 * population * Fraction(1, 4) / (Fraction("0.0025") * (population - 1) + chi2 * Fraction(1, 4))
-    return math.ceil(s)
+    numerator = 3841 * population
+    denominator = 10 * (population - 1) + 3841
+    return -(-numerator // denominator)
 
 
 def period_start(ts: datetime, tz: ZoneInfo | str, kind: PeriodKind = "month") -> date:
