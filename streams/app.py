@@ -52,8 +52,8 @@ def stop_uncommitted(position: str) -> NoReturn:
     """End the worker process at once, committing nothing, after an event could not be processed.
 
     Faust would restart the agent and carry on past the event, silently losing its effects. Ending
-    the process instead leaves the event and everything after it uncommitted: a restarted worker
-    (`pantau up` reports the exit) takes them again from the last commit.
+    the process instead leaves the event and everything after it out of the durable state: a
+    restarted worker (`pantau up` reports the exit) applies them again from there.
     """
     LOG.critical(
         "stream worker stops: processing the event at %s failed; nothing of it is committed", position, exc_info=True
@@ -167,7 +167,7 @@ def create_app(settings: PantauSettings, catalog: Catalog, nik_key: bytes) -> fa
                         if admit(missing, state.applied(partition)) is not Verdict.SKIP:  # absent offsets are no gap
                             await apply(partition, missing, value)
                 except GapNotReadable:
-                    stop_uncommitted(f"{partition}/{start}")
+                    stop_uncommitted(f"{partition}/{start} (the skipped offsets could not be read)")
             await apply(partition, offset, event.value)
 
     @app.on_partitions_revoked.connect  # type: ignore[arg-type]

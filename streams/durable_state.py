@@ -167,17 +167,17 @@ class DurableState:
             ledger.applied = int(marker["o"])
         prefix = f"{JOURNAL_PREFIX}{partition}|"
         outputs: list[JournaledOutput] = []
+        journaled = set(ledger.journaled)
         for key in sorted(key for key in self.data if key.startswith(prefix)):
             record = self.data.pop(key)
             for written, value in record["w"].items():
                 self._apply(partition, written, value)
             outputs += [JournaledOutput.from_json(item) for item in record["out"]]
             offset = int(record["o"])
-            if offset not in ledger.journaled:
-                ledger.journaled.append(offset)
+            journaled.add(offset)
             if ledger.applied is None or offset > ledger.applied:
                 ledger.applied = offset
-        ledger.journaled.sort()
+        ledger.journaled = sorted(journaled)
         ledger.sent = ledger.applied  # the caller sends the returned outputs before the next event
         self._recovered.add(partition)
         return outputs
