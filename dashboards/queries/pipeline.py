@@ -1,6 +1,7 @@
 """Kesehatan Pipeline: what SQL can tell about the pipeline's health.
 
-- events/s: valid events landed per second, by the time Kafka received them (events.received_at);
+- events/s: valid events landed per second, by the minute Kafka received them (events.received_at,
+  rolled up per minute by migration 0007, so the panels never scan `events`);
 - delivery lag: received_at - occurred_at (office clock to Kafka), p50/p95/max;
 - dead letters by reason;
 - freshness: how long before the end of the range each table last got a row, the SQL stand-in for
@@ -13,11 +14,15 @@ from __future__ import annotations
 from dashboards.queries.model import Query, QueryFormat
 from dashboards.queries.scope import offices_in_scope
 
+# Per-minute arrivals (migration 0007): bucket by at least a minute, and rate per second of bucket.
+MINUTES = "{db}.events_received_minutely"
+BUCKET_S = "greatest($__interval_s, 60)"
+
 EVENTS_PER_SECOND = Query(
     f"""
-SELECT $__timeInterval(received_at) AS time, type, count() / $__interval_s AS events_per_s
-FROM {{db}}.events FINAL
-WHERE $__timeFilter(received_at) AND {offices_in_scope()}
+SELECT toStartOfInterval(minute, INTERVAL {BUCKET_S} second) AS time, type, sum(events) / {BUCKET_S} AS events_per_s
+FROM {MINUTES}
+WHERE $__timeFilter(minute) AND {offices_in_scope()}
 GROUP BY time, type
 ORDER BY time, type""",
     ("time", "type", "events_per_s"),
@@ -26,12 +31,12 @@ ORDER BY time, type""",
 
 DELIVERY_LAG = Query(
     f"""
-SELECT $__timeInterval(received_at) AS time,
-       quantile(0.5)(dateDiff('millisecond', occurred_at, received_at)) / 1000 AS p50_lag_s,
-       quantile(0.95)(dateDiff('millisecond', occurred_at, received_at)) / 1000 AS p95_lag_s,
-       max(dateDiff('millisecond', occurred_at, received_at)) / 1000 AS max_lag_s
-FROM {{db}}.events FINAL
-WHERE $__timeFilter(received_at) AND {offices_in_scope()}
+SELECT toStartOfInterval(minute, INTERVAL {BUCKET_S} second) AS time,
+       quantilesMerge(0.5, 0.95)(lag_ms)[1] / 1000 AS p50_lag_s,
+       quantilesMerge(0.5, 0.95)(lag_ms)[2] / 1000 AS p95_lag_s,
+       max(max_lag_ms) / 1000 AS max_lag_s
+FROM {MINUTES}
+WHERE $__timeFilter(minute) AND {offices_in_scope()}
 GROUP BY time
 ORDER BY time""",
     ("time", "p50_lag_s", "p95_lag_s", "max_lag_s"),
@@ -41,14 +46,14 @@ ORDER BY time""",
 SUMMARY = Query(
     f"""
 WITH e AS (
-    SELECT count() AS events, count() / greatest(dateDiff('second', $__fromTime, $__toTime), 1) AS events_per_s,
-           quantile(0.95)(dateDiff('millisecond', occurred_at, received_at)) / 1000 AS p95_lag_s
-    FROM {{db}}.events FINAL
-    WHERE $__timeFilter(received_at) AND {offices_in_scope()}),
+    SELECT sum(m.events) AS landed, landed / greatest(dateDiff('second', $__fromTime, $__toTime), 1) AS events_per_s,
+           quantilesMerge(0.5, 0.95)(m.lag_ms)[2] / 1000 AS p95_lag_s
+    FROM {MINUTES} AS m
+    WHERE $__timeFilter(minute) AND {offices_in_scope()}),
      d AS (
     SELECT count() AS dead_letters FROM {{db}}.dead_letters FINAL WHERE $__timeFilter(received_at))
-SELECT e.events AS events, e.events_per_s AS events_per_s, e.p95_lag_s AS p95_lag_s, d.dead_letters AS dead_letters,
-       d.dead_letters / nullIf(e.events + d.dead_letters, 0) AS dead_letter_share
+SELECT e.landed AS events, e.events_per_s AS events_per_s, e.p95_lag_s AS p95_lag_s, d.dead_letters AS dead_letters,
+       d.dead_letters / nullIf(e.landed + d.dead_letters, 0) AS dead_letter_share
 FROM e CROSS JOIN d""",
     ("events", "events_per_s", "p95_lag_s", "dead_letters", "dead_letter_share"),
 )
@@ -79,8 +84,8 @@ FRESHNESS = Query(
     """
 SELECT source, dateDiff('second', newest, $__toTime) / 60 AS minutes_since_last_row, rows
 FROM (
-    SELECT 'events' AS source, max(received_at) AS newest, count() AS rows
-    FROM {db}.events FINAL WHERE $__timeFilter(received_at)
+    SELECT 'events' AS source, max(m.newest) AS newest, sum(m.events) AS rows
+    FROM {db}.events_received_minutely AS m WHERE $__timeFilter(minute)
     UNION ALL
     SELECT 'tickets', max(ended_at), count() FROM {db}.tickets FINAL WHERE $__timeFilter(ended_at)
     UNION ALL

@@ -166,3 +166,50 @@ def test_catalog_sync_writes_dimensions_once(clickhouse: Client, migrated_databa
         f"SELECT target_wait_s FROM {migrated_database}.services FINAL WHERE service_code = 'PASPOR'"
     ).result_rows
     assert target == [(catalog.service("PASPOR").target_wait_s,)]
+
+
+EVENT_ROWS = """
+INSERT INTO {db}.events (event_id, type, office_id, occurred_at, received_at, payload, source, position, _version)
+SELECT concat('{prefix}', toString(number)), if(number % 2 = 0, 'ticket.issued', 'service.started'), 'MPP-JKT-01',
+       toDateTime64('2026-11-02 01:00:00', 3, 'UTC') + number,
+       toDateTime64('2026-11-02 01:00:00', 3, 'UTC') + number + 1 + number % 4, '{{}}', 'test', toString(number), 1
+FROM numbers({count})"""
+
+
+def arrivals(clickhouse: Client, database: str) -> list[tuple[object, ...]]:
+    """Per minute: landed events, p95 and max delivery lag (ms), newest arrival, from the 0007 rollup."""
+    return [
+        tuple(row)
+        for row in clickhouse.query(
+            f"SELECT minute, sum(events), quantilesMerge(0.5, 0.95)(lag_ms)[2], max(max_lag_ms), max(newest) "
+            f"FROM {database}.events_received_minutely GROUP BY minute ORDER BY minute"
+        ).result_rows
+    ]
+
+
+def arrivals_from_events(clickhouse: Client, database: str) -> list[tuple[object, ...]]:
+    """The same figures computed from `events FINAL` itself."""
+    return [
+        tuple(row)
+        for row in clickhouse.query(
+            f"SELECT toStartOfMinute(received_at) AS minute, count(), "
+            f"quantiles(0.5, 0.95)(dateDiff('millisecond', occurred_at, received_at))[2], "
+            f"max(dateDiff('millisecond', occurred_at, received_at)), max(received_at) "
+            f"FROM {database}.events FINAL GROUP BY minute ORDER BY minute"
+        ).result_rows
+    ]
+
+
+def test_the_arrivals_rollup_counts_events_landed_before_and_after_its_migration(
+    clickhouse: Client, database: str
+) -> None:
+    """0007 backfills what `events` held, and its materialized view adds every later insert."""
+    migrations = load_migrations()
+    apply_migrations(clickhouse, database, migrations=[m for m in migrations if m.version < 7])
+    clickhouse.command(EVENT_ROWS.format(db=database, prefix="before-", count=150))
+    apply_migrations(clickhouse, database)
+    assert arrivals(clickhouse, database) == arrivals_from_events(clickhouse, database)
+    clickhouse.command(EVENT_ROWS.format(db=database, prefix="after-", count=100))
+    landed = arrivals(clickhouse, database)
+    assert landed == arrivals_from_events(clickhouse, database)
+    assert sum(int(row[1]) for row in landed) == 250  # type: ignore[call-overload]
