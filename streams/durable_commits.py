@@ -17,8 +17,9 @@ and the one the buffer's task may be handing over awaited), and under exactly_on
 manager drains before committing. The Kafka producer then flushes its own accumulator before the
 commit (aiokafka does so for transactions; Faust's flush does for at_least_once).
 
-State can therefore be ahead of the committed offsets, never behind: the redelivered events find
-themselves in the state, and the processor re-sends their current rows (streams/processor.py).
+State can therefore be ahead of the committed offsets, never behind. Correctness no longer rests on
+this (the journal of streams/durable_state.py says which offsets the state holds, and the agent skips
+redelivered ones), but a commit that waits keeps a restart from re-reading more than it must.
 """
 
 from __future__ import annotations
