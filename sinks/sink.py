@@ -22,7 +22,7 @@ from typing import Any
 from clickhouse_connect.driver.client import Client
 from clickhouse_connect.driver.exceptions import ClickHouseError as DriverError
 from kafka import KafkaConsumer, OffsetAndMetadata, TopicPartition
-from kafka.errors import CommitFailedError, KafkaError
+from kafka.errors import CommitFailedError, IllegalStateError, KafkaError
 
 from sinks.columns import row_converter, table_columns
 from sinks.routes import KafkaRecord, Route, UnreadableMessage
@@ -122,7 +122,7 @@ class ClickHouseSink:
         """Commit the landed batch, retrying while Kafka is unreachable; False if `stop` came first.
 
         A broker restart or a moving group coordinator raises retriable errors here; before this loop
-        one of them ended `pantau sink`. A rebalance that took the partitions away (CommitFailedError)
+        one of them ended `pantau sink`. A rebalance (or a shutdown) that took the partitions away
         is not retried: their new owner starts from the last commit and lands the batch again, which
         the tables absorb.
         """
@@ -130,14 +130,18 @@ class ClickHouseSink:
         while True:
             try:
                 offsets = {}
+                assigned = self._consumer.assignment()
                 for partition, messages in polled.items():
+                    if partition not in assigned:
+                        continue  # taken away by a rebalance (or the shutdown): its next owner lands it again
                     # The consumer's position is past the last record and past any transaction markers
                     # after it, so a fully landed partition shows zero lag.
                     position = max(messages[-1].offset + 1, self._consumer.position(partition) or 0)
                     offsets[TopicPartition(partition.topic, partition.partition)] = OffsetAndMetadata(position, "", -1)
-                self._consumer.commit(offsets)
+                if offsets:
+                    self._consumer.commit(offsets)
                 return True
-            except CommitFailedError as exc:
+            except (CommitFailedError, IllegalStateError) as exc:
                 self.stats.commits_abandoned += 1
                 log.warning("Kafka refused the commit after a rebalance (%s); the batch will be landed again", exc)
                 return True

@@ -10,7 +10,7 @@ import orjson
 import pytest
 from clickhouse_connect.driver.client import Client
 from clickhouse_connect.driver.exceptions import OperationalError
-from kafka import KafkaConsumer, KafkaProducer
+from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 
 from pantau.catalog import load_catalog
 from pantau.contract import EventValidator
@@ -184,3 +184,37 @@ def test_run_stops_when_asked(kafka_bootstrap: str, prefix: str, clickhouse: Cli
     thread.join(10)
     assert not thread.is_alive()
     sink._consumer.close()
+
+
+class ShrinkingAssignment:
+    """A consumer whose group took one partition away between the poll and the commit."""
+
+    def __init__(self, kept: Any) -> None:
+        self.kept = kept
+        self.committed: dict[Any, Any] = {}
+
+    def subscribe(self, topics: list[str]) -> None:
+        pass
+
+    def assignment(self) -> set[Any]:
+        return {self.kept}
+
+    def position(self, partition: Any) -> int:
+        if partition != self.kept:
+            raise AssertionError("asked the position of a partition no longer assigned")
+        return 7
+
+    def commit(self, offsets: dict[Any, Any]) -> None:
+        self.committed.update(offsets)
+
+
+def test_a_commit_skips_partitions_taken_away_since_the_poll(clickhouse: Client, migrated_database: str) -> None:
+    """Seen at Ctrl-C of `pantau up`: the sink thread died on `position()` of a partition it no longer held."""
+    kept, lost = TopicPartition("p.tickets", 0), TopicPartition("p.tickets", 1)
+    consumer = ShrinkingAssignment(kept)
+    routes = default_routes("p", EventValidator(load_catalog()), PrivacyFilter(KEY))
+    sink = ClickHouseSink(consumer, clickhouse, migrated_database, routes)  # type: ignore[arg-type]
+    record = type("Record", (), {"offset": 4})()
+
+    assert sink._commit({kept: [record], lost: [record]}, None)
+    assert {tp: meta.offset for tp, meta in consumer.committed.items()} == {kept: 7}, "the kept one only"
