@@ -162,10 +162,10 @@ def test_a_crash_anywhere_gives_the_state_and_rows_of_an_uninterrupted_run(
     for partition, payloads in events.items():
         second.deliver(partition, payloads, rng.randrange(len(payloads)))  # recovers, fills a gap if any
         assert second.state.applied(partition) == len(payloads) - 1
-    # Faust also redelivers from an older commit, and skips ahead: both change nothing more
-    third_sends_before = len(second.sent)
+    # Faust redelivering from an older commit changes nothing more
+    sends_before = len(second.sent)
     second.deliver(0, events[0], rng.randrange(len(events[0])))
-    assert len(second.sent) == third_sends_before, "nothing already applied is applied again"
+    assert len(second.sent) == sends_before, "nothing already applied is applied again"
 
     assert store_contents(second.state.data) == store_contents(reference.state.data)
     expected_rows, landed_rows = rows(reference.sent), rows(kept_sends + second.sent)
