@@ -11,7 +11,6 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from streams.durable_commits import drain_producer_buffer
 from streams.durable_state import DurableState
 
 MAX_PENDING_RECORDS = 20_000
@@ -44,6 +43,5 @@ class StateFlusher:
         plan = self._state.flush_base()
         if not plan.through:
             return
-        await drain_producer_buffer(self._app)
-        await self._app.producer.flush()
+        await self._app.producer.flush()  # drains Faust's buffer too (streams/durable_commits.py)
         self._state.seal(plan)

@@ -56,8 +56,3 @@ class GapReader:
             )
             await self._consumer.start()
         return self._consumer
-
-    async def close(self) -> None:
-        if self._consumer is not None:
-            await self._consumer.stop()
-            self._consumer = None
