@@ -56,7 +56,7 @@ class AlertService:
         self.dispatcher = dispatcher
         self.clock = clock
         self.prefix = settings.topic_prefix
-        self.validator = EventValidator(engine.catalog)
+        self.validator = EventValidator(engine.catalog, settings.future_tolerance)
         self._on_published = on_published
         self.ready = threading.Event()  # set once recovery is done and the loop consumes
         self._connection = kafka_connection_config(settings)

@@ -7,6 +7,7 @@ reprs.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from pydantic import AliasChoices, Field, SecretStr
@@ -61,6 +62,11 @@ class PantauSettings(BaseSettings):
     pseudonym_key: SecretStr | None = Field(
         default=None,
         description="Key of the NIK pseudonyms (HMAC); unset: a random key kept in .pantau/pseudonym.key.",
+    )
+    future_tolerance_min: float = Field(
+        default=10.0,
+        ge=0,
+        description="An event that occurred more than this after it was received is an occurred_in_future dead letter.",
     )
     state_dir: Path = Field(default=Path(".pantau"), description="Where local state (keys, sockets) is kept.")
     sink_max_batch: int = Field(default=5000, gt=0, description="Most messages per ClickHouse insert batch.")
@@ -156,10 +162,20 @@ class PantauSettings(BaseSettings):
 
     # --- streams (issue #4) ---
     stream_ticket_ttl_h: float = Field(
-        default=24.0, gt=0, description="Office event-time hours without news after which a ticket leaves the state."
+        default=24.0,
+        gt=0,
+        description="Office event-time hours without news after which a ticket leaves the queue (ticket_expired).",
     )
-    stream_window_grace_s: float = Field(
-        default=3600.0, ge=0, description="How long after its end (office event time) a window still takes events."
+    stream_late_horizon_days: float = Field(
+        default=7.0,
+        gt=0,
+        description=(
+            "How long (office event time) windows take late facts and ticket states and event ids are kept; "
+            "later facts still land in tickets and are counted in a late_event signal."
+        ),
+    )
+    stream_complaint_keep_days: float = Field(
+        default=30.0, gt=0, description="How long (office event time) a resolved complaint stays in the worker's state."
     )
     stream_jump_tolerance_s: float = Field(
         default=5.0, ge=0, description="A skipped ticket taken within this of a call is not a queue jump."
@@ -184,7 +200,10 @@ class PantauSettings(BaseSettings):
     stream_live_max_ahead_s: float = Field(
         default=900.0,
         ge=0,
-        description="Offices whose latest event is older than this are left to their event clock (replays).",
+        description=(
+            "An office is live (judged by the wall clock) while its latest event arrived within this of occurring; "
+            "offices fed history (replays, backfills) are judged by their event clock only."
+        ),
     )
     stream_survey_dedup_days: float = Field(
         default=7.0,
@@ -195,6 +214,11 @@ class PantauSettings(BaseSettings):
         ),
     )
     # --- end streams ---------------------------------------------------------------------------------
+
+    @property
+    def future_tolerance(self) -> timedelta:
+        """`future_tolerance_min` as the validator takes it."""
+        return timedelta(minutes=self.future_tolerance_min)
 
     @property
     def uses_external_kafka(self) -> bool:

@@ -90,7 +90,7 @@ class EventPublisher:
         (the gateway's per-office keys).
         """
         self.counts.received += 1
-        result = self._validator.validate(payload)
+        result = self._validator.validate(payload, received_at=datetime.now(UTC))
         if isinstance(result, DeadLetter):
             self._send_dead_letter(result, position)
             return Refused(result.reason)

@@ -77,7 +77,7 @@ class RawEventRows:
         self._privacy = privacy
 
     def __call__(self, record: KafkaRecord) -> dict[str, Any] | None:
-        event = self._validator.validate(record.value)
+        event = self._validator.validate(record.value, received_at=_kafka_time(record))
         if isinstance(event, DeadLetter):
             return None  # dead-lettered by the stream worker, which reads the same message
         document = orjson.loads(record.value)

@@ -48,7 +48,9 @@ def build_sink(settings: PantauSettings, client: Client, database: str) -> Click
     apply_events_ttl(client, database, settings.clickhouse_events_ttl_days, settings.clickhouse_cluster)
     consumer = sink_consumer(settings)
     routes = default_routes(
-        settings.topic_prefix, EventValidator(load_catalog(settings.catalog)), PrivacyFilter(pseudonym_key(settings))
+        settings.topic_prefix,
+        EventValidator(load_catalog(settings.catalog), settings.future_tolerance),
+        PrivacyFilter(pseudonym_key(settings)),
     )
     return ClickHouseSink(
         consumer, client, database, routes, SinkLimits(settings.sink_max_batch, settings.sink_max_wait_s)

@@ -130,14 +130,17 @@ def create_app(settings: PantauSettings, catalog: Catalog, nik_key: bytes) -> fa
 
     gaps = GapReader(settings.bootstrap_servers, events_name)
 
-    async def apply(partition: int, offset: int, value: bytes) -> None:
-        """Apply one event whole: state, journal record, then its outputs."""
+    async def apply(partition: int, offset: int, timestamp_ms: float, value: bytes) -> None:
+        """Apply one event whole: state, journal record, then its outputs.
+
+        The message's Kafka timestamp is the event's receipt time (Pantau creates the events topic
+        with LogAppendTime: the broker's clock), so a re-read message is judged as the first time.
+        """
         position = f"{partition}/{offset}"
+        received_at = datetime.fromtimestamp(timestamp_ms / 1000, tz=UTC)
         try:
             state.begin()
-            results = [
-                encode(output, prefix) for output in processor.process(value, position, stores, datetime.now(UTC))
-            ]
+            results = [encode(output, prefix) for output in processor.process(value, position, stores, received_at)]
             state.finish(partition, offset, results)
             for output in results:
                 await send(output, partition)
@@ -163,12 +166,12 @@ def create_app(settings: PantauSettings, catalog: Catalog, nik_key: bytes) -> fa
                     "partition %d: offsets %d..%d were skipped; reading them first", partition, start, offset - 1
                 )
                 try:
-                    async for missing, value in gaps.read(partition, start, offset):
+                    async for missing, timestamp_ms, value in gaps.read(partition, start, offset):
                         if admit(missing, state.applied(partition)) is not Verdict.SKIP:  # absent offsets are no gap
-                            await apply(partition, missing, value)
+                            await apply(partition, missing, timestamp_ms, value)
                 except GapNotReadable:
                     stop_uncommitted(f"{partition}/{start} (the skipped offsets could not be read)")
-            await apply(partition, offset, event.value)
+            await apply(partition, offset, message.timestamp * 1000, event.value)
 
     @app.on_partitions_revoked.connect  # type: ignore[arg-type]
     async def on_revoked(sender: Any, revoked: set[TP], **_: Any) -> None:

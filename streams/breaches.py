@@ -8,7 +8,7 @@ ticket ends and its row shows it waited too long (events out of order). All thre
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from pantau.catalog import Catalog
@@ -45,7 +45,7 @@ class BreachTracker:
         """Put the ticket in, or take it out of, its office's queue after one of its events."""
         index = WaitingIndex.from_dict(stores.waiting.get(state.office_id))
         issued = state.issued
-        if state.waiting and issued is not None:
+        if state.waiting and issued is not None and not state.expired:
             target_s = self._catalog.service(issued.service_code).target_wait_s
             changed = index.add(state.ticket_id, issued.service_code, issued.occurred_at, target_s)
         else:
@@ -107,22 +107,22 @@ class BreachTracker:
 class LiveBreachTicker:
     """Live breaches by the wall clock, for a Faust timer in live mode; reads the stores, never writes.
 
+    Only offices whose clock is `live` are judged by the wall clock: the event that last moved
+    their clock arrived within the live lag of occurring (streams/state.py). A replay, a backfill
+    or a simulation catching up runs far behind the wall clock, and its queues hold tickets whose
+    service events simply have not been sent yet; judging them by the wall clock would call them
+    breaches. Those offices get their live breaches from their own event clock. And only tickets
+    issued on the office's current local day count: a ticket left in the queue yesterday (a lost
+    end event) is stale data, not a citizen waiting since then; it expires (ticket_expired).
+
     Faust tables cannot be written outside stream iteration, so the ticker only reads the waiting
     index and remembers in memory which tickets it has sent. After a restart it may send a breach
     again: the row is identical, so the sink keeps one. Tickets the event path already reported are
     skipped.
     """
 
-    def __init__(self, catalog: Catalog, max_ahead: timedelta = timedelta(minutes=15)) -> None:
-        """`max_ahead`: how far past an office's latest event the wall clock may judge its queue.
-
-        A replay of last month's events runs far behind the wall clock, and its queues hold tickets
-        whose service events simply have not been replayed yet; judging them by the wall clock would
-        call them breaches. So only offices that sent an event within `max_ahead` of `now` are live
-        for the ticker; the others get their live breaches from their own event clock.
-        """
+    def __init__(self, catalog: Catalog) -> None:
         self._catalog = catalog
-        self._max_ahead = max_ahead
         self._sent: dict[str, set[str]] = {}
 
     def tick(self, now: datetime, stores: Stores) -> list[Output]:
@@ -130,16 +130,18 @@ class LiveBreachTicker:
         outputs = []
         for office in self._catalog.offices:
             stored = stores.waiting.get(office.id)
-            latest = OfficeClock.load(stores.clocks, office.id).latest
-            if not stored or latest is None:
+            clock = OfficeClock.load(stores.clocks, office.id)
+            if not stored or clock.latest is None:
                 self._sent.pop(office.id, None)
                 continue
-            if now - latest > self._max_ahead:
-                continue  # replayed or silent: its event clock decides
+            if not clock.live:
+                continue  # replayed or backfilled: its event clock decides
+            local_now = now.astimezone(office.zone)
+            day_start = local_now.replace(hour=0, minute=0, second=0, microsecond=0)
             index = WaitingIndex.from_dict(stored)
             sent = {ticket_id for ticket_id in self._sent.get(office.id, set()) if ticket_id in index}
             for waiting in index.past_target(now):
-                if waiting.ticket_id in sent:
+                if waiting.ticket_id in sent or waiting.issued_at < day_start:
                     continue
                 sent.add(waiting.ticket_id)
                 row = live_breach_row(

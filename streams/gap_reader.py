@@ -28,8 +28,8 @@ class GapReader:
         self._timeout_s = timeout_s
         self._consumer: AIOKafkaConsumer | None = None
 
-    async def read(self, partition: int, start: int, end: int) -> AsyncIterator[tuple[int, bytes]]:
-        """Every (offset, value) of `partition` from `start` (or the first retained offset) up to `end`."""
+    async def read(self, partition: int, start: int, end: int) -> AsyncIterator[tuple[int, int, bytes]]:
+        """Every (offset, timestamp ms, value) of `partition` from `start` (or the first retained one) up to `end`."""
         consumer = await self._started()
         tp = TopicPartition(self._topic, partition)
         consumer.assign([tp])
@@ -44,7 +44,7 @@ class GapReader:
             for record in batch.get(tp, []):
                 if record.offset >= end:
                     return
-                yield record.offset, record.value if record.value is not None else b""
+                yield record.offset, record.timestamp, record.value if record.value is not None else b""
 
     async def _started(self) -> AIOKafkaConsumer:
         if self._consumer is None:

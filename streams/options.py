@@ -21,7 +21,13 @@ class StreamOptions:
     """Expiry, lateness and signal thresholds; every figure is office event time unless named wall clock."""
 
     ticket_ttl_s: float = 24 * 3600.0
-    window_grace_s: float = 3600.0
+    """A ticket without news this long leaves the queue (ticket_expired if it never got a row); its state stays."""
+    late_horizon_s: float = 7 * 86400.0
+    """Windows take late facts, ticket states and event ids are kept, this long after the clock passed them."""
+    complaint_keep_s: float = 30 * 86400.0
+    """A resolved complaint's state is kept this long after its resolution."""
+    future_tolerance_s: float = 600.0
+    """An event that occurred more than this after its receipt is an occurred_in_future dead letter."""
     jump_tolerance_s: float = 5.0
     queue_track_s: float = 4 * 3600.0
     opening_grace_s: float = 300.0
@@ -34,7 +40,9 @@ class StreamOptions:
         """The options of the `# --- streams (issue #4) ---` block of the settings."""
         return cls(
             ticket_ttl_s=settings.stream_ticket_ttl_h * 3600.0,
-            window_grace_s=settings.stream_window_grace_s,
+            late_horizon_s=settings.stream_late_horizon_days * 86400.0,
+            complaint_keep_s=settings.stream_complaint_keep_days * 86400.0,
+            future_tolerance_s=settings.future_tolerance_min * 60.0,
             jump_tolerance_s=settings.stream_jump_tolerance_s,
             queue_track_s=settings.stream_queue_track_h * 3600.0,
             opening_grace_s=settings.stream_opening_grace_min * 60.0,

@@ -28,6 +28,8 @@ from pantau.contract import (
 from pantau.contract.models import CounterOpened, Event
 from pantau.kafka import topics
 from streams.breaches import BreachTracker, LiveBreachTicker
+from streams.complaint_deadlines import ComplaintDeadlines
+from streams.event_ids import EventIds, content_digest
 from streams.housekeeping import Housekeeping
 from streams.logic.complaints import ComplaintState
 from streams.logic.ikm import IkmAccumulator, period_start
@@ -51,35 +53,56 @@ class EventProcessor:
     def __init__(self, catalog: Catalog, nik_key: bytes, source: str, options: StreamOptions | None = None) -> None:
         """`options`: the worker passes `StreamOptions.from_settings(settings)`; None takes the defaults."""
         self._catalog = catalog
-        self._validator = EventValidator(catalog)
+        options = options or StreamOptions()
+        self._validator = EventValidator(catalog, timedelta(seconds=options.future_tolerance_s))
         self._nik_key = nik_key
         self._source = source
-        options = options or StreamOptions()
+        self._live_lag_s = options.live_max_ahead_s
         self._breaches = BreachTracker(catalog)
-        self._ticker = LiveBreachTicker(catalog, timedelta(seconds=options.live_max_ahead_s))
+        self._ticker = LiveBreachTicker(catalog)
         self._signals = SignalDetectors(catalog, options)
         self._windows = WindowWriter(options)
-        self._housekeeping = Housekeeping(self._breaches, options)
+        self._deadlines = ComplaintDeadlines(catalog, options)
+        self._housekeeping = Housekeeping(self._breaches, self._deadlines, options)
         self._survey_ids = SurveyDedup(options.survey_dedup_s)
+        self._event_ids = EventIds(options.late_horizon_s)
 
     def process(self, raw: bytes, position: str, stores: Stores, received_at: datetime) -> list[Output]:
-        """Validate one raw event and return every message it causes (a dead letter if invalid)."""
-        event = self._validator.validate(raw)
-        if isinstance(event, DeadLetter):
-            message = dead_letter_message(event, self._source, position, received_at)
-            return [Output(topics.DEAD_LETTERS, self._source, message)]
-        return self.apply(event, stores)
+        """Validate one raw event and return every message it causes (a dead letter if invalid).
 
-    def apply(self, event: Event, stores: Stores) -> list[Output]:
-        """Every message a valid event causes.
+        `received_at`: when the event reached Pantau; the worker passes the Kafka timestamp of its
+        message (the broker's append time on Pantau's events topic), so a redelivered event is
+        judged exactly as the first time (occurred_in_future, live or history).
+        """
+        event = self._validator.validate(raw, received_at=received_at)
+        if isinstance(event, DeadLetter):
+            return [self._dead_letter(event, position, received_at)]
+        return self.apply(event, stores, received_at, position, raw)
+
+    def apply(
+        self,
+        event: Event,
+        stores: Stores,
+        received_at: datetime | None = None,
+        position: str = "",
+        raw: bytes | None = None,
+    ) -> list[Output]:
+        """Every message a valid event causes (a conflicting_duplicate dead letter if its event_id was taken).
 
         The office clock moves first, so live breaches that came due before this event are found
         while their tickets are still in the queue (the event may be the one that ends a wait);
         sweeps run last, after the event had its chance to refresh a ticket about to expire.
         """
+        digest = content_digest(event)
+        raw_text = raw.decode("utf-8", errors="replace") if raw is not None else event.model_dump_json()
+        conflict = self._event_ids.conflict(event, digest, raw_text, stores)
+        if conflict is not None:
+            return [self._dead_letter(conflict, position, received_at or event.occurred_at, event.office_id)]
         clock = OfficeClock.load(stores.clocks, event.office_id)
-        clock.observe(event.occurred_at)
+        arrived_live = received_at is not None and (received_at - event.occurred_at).total_seconds() <= self._live_lag_s
+        clock.observe(event.occurred_at, arrived_live)
         assert clock.latest is not None
+        self._event_ids.remember(event, digest, position, clock, stores)
         outputs = self._breaches.check(event.office_id, clock.latest, stores)
         if event.type in _TICKET_TYPES:
             outputs += self._ticket(event, clock, stores)  # type: ignore[arg-type]
@@ -92,6 +115,12 @@ class EventProcessor:
         outputs += self._housekeeping.sweep(clock, stores)
         clock.save(stores.clocks)
         return outputs
+
+    def _dead_letter(
+        self, dead_letter: DeadLetter, position: str, received_at: datetime, office_id: str = ""
+    ) -> Output:
+        message = dead_letter_message(dead_letter, self._source, position, received_at, office_id)
+        return Output(topics.DEAD_LETTERS, self._source, message)
 
     def tick(self, now: datetime, stores: Stores) -> list[Output]:
         """Live breaches by the wall clock `now` (aware), for a timer in live mode; never writes the stores.
@@ -108,9 +137,12 @@ class EventProcessor:
         state = TicketState.from_dict(stored) if stored else TicketState(event.office_id, event.ticket_id)
         if not state.apply(event):
             return self._replay_ticket(key, state, stores)
+        touched_before = state.touched_at if stored else None
+        assert clock.latest is not None
+        state.touch(clock.latest)
         emission = state.emit(self._catalog)
         stores.tickets[key] = state.to_dict()
-        self._housekeeping.schedule_ticket(state, clock, stores)
+        self._housekeeping.schedule_ticket(state, touched_before, clock, stores)
         self._breaches.sync(state, stores)
         outputs = self._signals.queue_jumps(event, state, stores)
         if emission is None:
@@ -165,9 +197,13 @@ class EventProcessor:
         if not state.apply(event, self._nik_key):
             return self._replay_complaint(key, state, stored, stores)
         version = int(stored.get("_version", 0) if stored else 0) + 1
-        # The row's "as of" time is kept so a replay re-sends exactly this row (response_overdue depends on it).
-        stores.complaints[key] = {**state.to_dict(), "_version": version, "_as_of": event.occurred_at.isoformat()}
-        row = state.row(now=event.occurred_at, tz=office.zone)
+        # The row is as of the office's clock (a late event does not make an overdue complaint look
+        # on time); that moment is kept so a replay re-sends exactly this row.
+        assert clock.latest is not None
+        now = clock.latest.isoformat()
+        stores.complaints[key] = {**state.to_dict(), "_version": version, "_as_of": now, "_touched": now}
+        self._deadlines.after_event(key, state, clock, stores)
+        row = state.row(now=clock.latest, tz=office.zone)
         if row is None:
             return []
         outputs = [Output(topics.COMPLAINTS, key, {**row, "_version": version})]

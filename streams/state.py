@@ -15,7 +15,7 @@ from typing import Any, Literal
 from pantau.kafka import topics
 
 Store = MutableMapping[str, Any]
-SweepKind = Literal["tickets", "windows", "late", "surveys"]
+SweepKind = Literal["tickets", "windows", "late", "surveys", "event_ids", "complaints"]
 SWEEP_BUCKET_S = 3600
 
 
@@ -46,7 +46,7 @@ class Stores:
     waiting: Store = field(default_factory=dict)
     """office -> tickets waiting now, for live breaches."""
     sweep: Store = field(default_factory=dict)
-    """office|hour -> ticket, window, late-count and survey keys to look at once the hour is behind the clock."""
+    """office|hour -> item count, office|hour|i -> [kind, key]: what to look at once the hour is behind the clock."""
     late: Store = field(default_factory=dict)
     """window key -> updates that came too late for that window."""
     fairness: Store = field(default_factory=dict)
@@ -55,18 +55,31 @@ class Stores:
     """office -> first counter openings per local day."""
     burn: Store = field(default_factory=dict)
     """office|service -> rolling good/bad counts and the compliance signals sent."""
+    event_ids: Store = field(default_factory=dict)
+    """office|event_id -> [content digest, position first seen], for conflicting duplicates."""
 
 
 class OfficeClock:
-    """One office's event-time clock (its latest event time) and the sweep hours it has scheduled.
+    """One office's event-time clock (its latest accepted event time), whether it is live, and its sweeps.
 
-    Expiry and window retention are scheduled into hour buckets by due time, so a sweep reads a
-    bucket of keys instead of scanning every key of every store.
+    The clock only moves with accepted events (an event from the future is a dead letter before it
+    gets here), and never goes back. `live` says whether the event that last moved it arrived
+    within `live_lag` of occurring: an office whose systems send in real time is judged by the wall
+    clock between its events (live breaches), one fed history (a replay, a backfill, a simulation
+    catching up) by its event clock only.
+
+    Expiry and retention are scheduled into hour buckets by due time, so a sweep reads a bucket's
+    items instead of scanning every key of every store. A bucket is a header `office|hour` holding
+    its item count, and one small key per item, `office|hour|i` -> [kind, key]: booking an item
+    writes two small values, whatever the bucket already holds (a list per bucket would be
+    rewritten, and journaled, whole on every booking). Items may repeat; every sweep step checks
+    that what it is about to remove is still due.
     """
 
-    def __init__(self, office_id: str, latest: datetime | None, due: list[int]) -> None:
+    def __init__(self, office_id: str, latest: datetime | None, due: list[int], live: bool = False) -> None:
         self.office_id = office_id
         self.latest = latest
+        self.live = live
         self._due = due
         self._changed = False
 
@@ -76,18 +89,25 @@ class OfficeClock:
         stored = clocks.get(office_id)
         if stored is None:
             return cls(office_id, None, [])
-        return cls(office_id, datetime.fromisoformat(stored["latest"]), [int(hour) for hour in stored["due"]])
+        due = [int(hour) for hour in stored["due"]]
+        return cls(office_id, datetime.fromisoformat(stored["latest"]), due, bool(stored.get("live", False)))
 
     def save(self, clocks: Store) -> None:
         """Write the clock back if it changed."""
         if self._changed and self.latest is not None:
-            clocks[self.office_id] = {"latest": self.latest.isoformat(), "due": self._due}
+            clocks[self.office_id] = {"latest": self.latest.isoformat(), "due": self._due, "live": self.live}
             self._changed = False
 
-    def observe(self, at: datetime) -> None:
-        """Advance to `at` if it is later: the clock never goes back."""
+    def observe(self, at: datetime, arrived_live: bool = False) -> None:
+        """Advance to `at` if it is later: the clock never goes back.
+
+        `arrived_live`: the event was received within the live lag of occurring. Only the event that
+        moves the clock decides `live`: an older event (a backfill mixed into a live stream) moves
+        nothing, so it cannot make a live office look like history.
+        """
         if self.latest is None or at > self.latest:
             self.latest = at.astimezone(UTC)
+            self.live = arrived_live
             self._changed = True
 
     def schedule(self, sweep: Store, due_at: datetime, kind: SweepKind, key: str) -> None:
@@ -95,27 +115,39 @@ class OfficeClock:
         seconds = math.floor(due_at.timestamp())
         hour = seconds - seconds % SWEEP_BUCKET_S
         bucket_key = f"{self.office_id}|{hour}"
-        bucket = sweep.get(bucket_key) or {"tickets": [], "windows": [], "late": [], "surveys": []}
-        keys = bucket.get(kind, [])
-        if key in keys:
-            return
-        sweep[bucket_key] = {**bucket, kind: [*keys, key]}
+        header = sweep.get(bucket_key)
+        count = int(header["n"]) if header and "n" in header else 0
+        if header and "n" not in header:  # a bucket written before items had keys of their own
+            for old_kind, old_keys in header.items():
+                for old_key in old_keys:
+                    sweep[f"{bucket_key}|{count}"] = [old_kind, old_key]
+                    count += 1
+        sweep[f"{bucket_key}|{count}"] = [kind, key]
+        sweep[bucket_key] = {"n": count + 1}
         if hour not in self._due:
             self._due = sorted([*self._due, hour])
             self._changed = True
 
-    def take_due(self, sweep: Store) -> list[dict[str, list[str]]]:
-        """Remove and return the buckets whose hour is wholly behind the clock, oldest first."""
+    def take_due(self, sweep: Store) -> list[tuple[str, str]]:
+        """Remove and return the (kind, key) items of the buckets wholly behind the clock, oldest first."""
         if self.latest is None:
             return []
         now = self.latest.timestamp()
-        taken = []
+        taken: list[tuple[str, str]] = []
         while self._due and self._due[0] + SWEEP_BUCKET_S <= now:
             hour = self._due.pop(0)
             self._changed = True
             bucket_key = f"{self.office_id}|{hour}"
-            bucket = sweep.get(bucket_key)
-            if bucket is not None:
-                del sweep[bucket_key]
-                taken.append(bucket)
+            header = sweep.get(bucket_key)
+            if header is None:
+                continue
+            del sweep[bucket_key]
+            if "n" not in header:  # written before items had keys of their own
+                taken += [(kind, key) for kind, keys in header.items() for key in keys]
+                continue
+            for index in range(int(header["n"])):
+                item = sweep.get(f"{bucket_key}|{index}")
+                if item is not None:
+                    del sweep[f"{bucket_key}|{index}"]
+                    taken.append((str(item[0]), str(item[1])))
         return taken

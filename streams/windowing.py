@@ -1,10 +1,13 @@
-"""window_metrics out of the worker, with a grace period for late events and a count of what came later.
+"""window_metrics out of the worker: late facts applied for a horizon, and a count of what came later.
 
-A window takes updates until the office clock passes its end plus `window_grace_s` (see
-`classify_lateness`). An update that comes later is not applied: the window's row stays as it was
-published, and the update is counted in a `late_event` signal of that window instead, so nothing is
-lost silently (the ticket row itself is always revised). Once closed, a window can never change, so
-its accumulator is dropped from the state at the next sweep: memory stays bounded.
+A window takes updates until the office clock passes its end plus the late horizon
+(`late_horizon_s`, PANTAU_STREAM_LATE_HORIZON_DAYS, 7 days by default; see `classify_lateness`), so
+a file exported one ticket at a time, or a day backfilled within the week, lands in its windows
+exactly. An update that comes later is not applied: the window's row stays as it was published,
+and the update is counted in a `late_event` signal of that window instead, so nothing is lost
+silently (the ticket row itself is always written; sinks/SCHEMA.md says how to recompute such a
+window from `tickets`). Once closed, a window can never change, so its accumulator is dropped from
+the state at the next sweep: memory stays bounded by the horizon.
 
 A revision that moves a ticket's wait from a closed window to an open one adds it to the open one
 while the closed one keeps the old contribution; the closed window's late count says it is off.
@@ -34,7 +37,7 @@ class WindowWriter:
 
     def apply(self, changes: list[tuple[WindowUpdate, int]], clock: OfficeClock, stores: Stores) -> list[Output]:
         """Apply (update, +1/-1) pairs; rows of the windows changed and late_event signals of the others."""
-        grace_s = self._options.window_grace_s
+        grace_s = self._options.late_horizon_s
         touched: list[str] = []
         late: list[str] = []
         for update, sign in changes:
@@ -71,13 +74,13 @@ class WindowWriter:
     def _count_late(self, key: str, clock: OfficeClock, stores: Stores) -> Output:
         """One more update too late for window `key`: its late_event signal, re-sent with the new count.
 
-        The count is kept for a ticket TTL after its first late update, so the version only grows.
+        The count is kept for the late horizon after its first late update, so the version only grows.
         """
         assert clock.latest is not None  # an update is only too late against a known clock
         stored = stores.late.get(key)
         if stored is None:
             stored = {"count": 0, "detected_at": clock.latest.isoformat()}
-            clock.schedule(stores.sweep, clock.latest + timedelta(seconds=self._options.ticket_ttl_s), "late", key)
+            clock.schedule(stores.sweep, clock.latest + timedelta(seconds=self._options.late_horizon_s), "late", key)
         count = int(stored["count"]) + 1
         stores.late[key] = {**stored, "count": count}
         office_id, service_code, window_s, start = key.split("|")
@@ -92,6 +95,6 @@ class WindowWriter:
             service_code=service_code,
             subject_id=window_start.isoformat(),
             value=float(count),
-            threshold=self._options.window_grace_s,
+            threshold=self._options.late_horizon_s,
             detail=f"{count} update(s) after the {window_s} s window from {window_start:%Y-%m-%dT%H:%MZ} closed",
         )

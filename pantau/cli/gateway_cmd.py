@@ -46,7 +46,10 @@ def gateway(
     keys = OfficeKeys.load(settings.gateway_keys_file)
     producer = create_producer(settings)
     publisher = EventPublisher(
-        producer, EventValidator(load_catalog(settings.catalog)), settings.topic_prefix, source="gateway"
+        producer,
+        EventValidator(load_catalog(settings.catalog), settings.future_tolerance),
+        settings.topic_prefix,
+        source="gateway",
     )
     app = create_app(
         publisher,

@@ -73,7 +73,7 @@ def replay(
         clickhouse_url=clickhouse_url,
         replay_wait_timeout_s=timeout,
     )
-    validator = EventValidator(load_catalog(settings.catalog))
+    validator = EventValidator(load_catalog(settings.catalog), settings.future_tolerance)
     source = f"file:{file.name}"
     publisher = EventPublisher(create_producer(settings), validator, settings.topic_prefix, source=source)
     prefix = settings.topic_prefix

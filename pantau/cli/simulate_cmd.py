@@ -72,7 +72,10 @@ def simulate_command(
         Console(stderr=True).print(f"wrote {written} events to {out} in {time.monotonic() - started:.1f} s")
         return
     publisher = EventPublisher(
-        create_producer(settings), EventValidator(loaded), settings.topic_prefix, source=f"simulator:seed={seed}"
+        create_producer(settings),
+        EventValidator(loaded, settings.future_tolerance),
+        settings.topic_prefix,
+        source=f"simulator:seed={seed}",
     )
     try:
         for position, record in enumerate(paced, start=1):

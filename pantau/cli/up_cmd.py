@@ -91,7 +91,7 @@ def up(
                 )
                 publisher = EventPublisher(
                     create_producer(settings),
-                    EventValidator(loaded_catalog),
+                    EventValidator(loaded_catalog, settings.future_tolerance),
                     settings.topic_prefix,
                     source=f"simulator:seed={seed}",
                 )

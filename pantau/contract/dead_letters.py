@@ -27,6 +27,9 @@ class ReasonCode(StrEnum):
     UNKNOWN_OFFICE = "unknown_office"
     UNKNOWN_SERVICE = "unknown_service"
     SCORE_OUT_OF_RANGE = "score_out_of_range"
+    OCCURRED_IN_FUTURE = "occurred_in_future"
+    # Raised by the stream worker, which alone remembers which event_ids it has seen.
+    CONFLICTING_DUPLICATE = "conflicting_duplicate"
     # Raised by producers and the gateway rather than by the validator itself.
     OFFICE_NOT_AUTHORIZED = "office_not_authorized"
     TOO_LARGE = "too_large"

@@ -7,6 +7,7 @@ calls `EventValidator.validate`, so an event is judged the same way everywhere.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 import orjson
@@ -17,6 +18,9 @@ from pantau.contract.dead_letters import DeadLetter, DeadLetterReason, ReasonCod
 from pantau.contract.models import EVENT_TYPES, ComplaintFiled, Event, SurveySubmitted, TicketIssued
 
 _EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)
+
+DEFAULT_FUTURE_TOLERANCE = timedelta(minutes=10)
+"""How far after its receipt an event may say it occurred (clocks of kiosks and servers drift a little)."""
 
 _WRONG_TYPE_ERRORS = frozenset(
     {
@@ -44,11 +48,20 @@ class KnownCodes(Protocol):
 class EventValidator:
     """Validates raw events against contract v1 and, when given, the catalog's offices and services."""
 
-    def __init__(self, catalog: KnownCodes | None) -> None:
+    def __init__(self, catalog: KnownCodes | None, future_tolerance: timedelta = DEFAULT_FUTURE_TOLERANCE) -> None:
+        """`future_tolerance`: PANTAU_FUTURE_TOLERANCE_MIN; how far after its receipt an event may occur."""
         self._catalog = catalog
+        self._future_tolerance = future_tolerance
 
-    def validate(self, raw: bytes | str | Mapping[str, Any]) -> Event | DeadLetter:
+    def validate(self, raw: bytes | str | Mapping[str, Any], received_at: datetime | None = None) -> Event | DeadLetter:
         """Return the typed event, or a `DeadLetter` whose reason names the offending field.
+
+        With `received_at` (aware), an event that occurred more than the tolerance after it was
+        received is `occurred_in_future` (a kiosk with a wrong clock): accepting it would move its
+        office's event-time clock years ahead and make every later real event look late. Every entry
+        passes its own receipt time: the replay and the gateway their wall clock when they read the
+        event, the worker and the sink the Kafka timestamp of the message (the broker's append time
+        on Pantau's events topic), so all of them judge a message alike, also when it is re-read.
 
         Never raises on bad input: bad data is an expected outcome, not an exception. The raw text
         is only rendered for a dead letter, so valid events pay nothing for it.
@@ -60,10 +73,21 @@ class EventValidator:
                 event = _EVENT_ADAPTER.validate_json(raw)
         except ValidationError as exc:
             return DeadLetter(raw=_raw_text(raw), reason=_reason_from(exc.errors(include_url=False)))
-        reason = _non_finite_reason(raw) or self._catalog_reason(event)
+        reason = _non_finite_reason(raw) or self._catalog_reason(event) or self._future_reason(event, received_at)
         if reason is not None:
             return DeadLetter(raw=_raw_text(raw), reason=reason)
         return event
+
+    def _future_reason(self, event: Event, received_at: datetime | None) -> DeadLetterReason | None:
+        if received_at is None or event.occurred_at - received_at <= self._future_tolerance:
+            return None
+        ahead = event.occurred_at - received_at
+        return DeadLetterReason(
+            ReasonCode.OCCURRED_IN_FUTURE,
+            "occurred_at",
+            f"{_describe(ahead)} after it was received at {received_at.isoformat(timespec='seconds')} "
+            f"(tolerance {_describe(self._future_tolerance)})",
+        )
 
     def _catalog_reason(self, event: Event) -> DeadLetterReason | None:
         if self._catalog is None:
@@ -78,6 +102,16 @@ class EventValidator:
                 ReasonCode.UNKNOWN_SERVICE, "service_code", f"{service_code!r} is not in the catalog"
             )
         return None
+
+
+def _describe(span: timedelta) -> str:
+    """A duration in the largest unit that keeps it readable: "3 days", "25 min", "40 s"."""
+    seconds = span.total_seconds()
+    if seconds >= 2 * 86400:
+        return f"{seconds / 86400:.0f} days"
+    if seconds >= 120:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds:.0f} s"
 
 
 def _service_code_of(event: Event) -> str | None:

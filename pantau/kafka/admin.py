@@ -9,6 +9,7 @@ from kafka import KafkaAdminClient
 from kafka.errors import KafkaError, TopicAlreadyExistsError
 
 from pantau.errors import KafkaUnavailableError
+from pantau.kafka import topics
 
 
 def port_open(host: str, port: int, timeout_s: float = 0.5) -> bool:
@@ -80,7 +81,7 @@ def _create_topics(
                 name: {
                     "num_partitions": partitions,
                     "replication_factor": replication_factor,
-                    "configs": dict(configs or {}),
+                    "configs": {**topics.creation_configs(name), **(configs or {})},
                 }
                 for name in names
             },

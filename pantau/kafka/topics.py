@@ -12,12 +12,20 @@ class TopicSpec:
     suffix: str
     description: str
     compacted: bool = False
+    configs: tuple[tuple[str, str], ...] = ()
+    """Topic settings it is created with, whoever creates it (kafka up, the worker, the alert service, tests)."""
 
     def name(self, prefix: str) -> str:
         return f"{prefix}.{self.suffix}"
 
 
-EVENTS = TopicSpec("events", "valid contract-v1 events, keyed by office_id")
+EVENTS = TopicSpec(
+    "events",
+    "valid contract-v1 events, keyed by office_id",
+    # The broker stamps each message when it appends it: the worker and the sink read that stamp as
+    # the event's receipt time (occurred_in_future), so a producer's wrong clock cannot vouch for it.
+    configs=(("message.timestamp.type", "LogAppendTime"),),
+)
 DEAD_LETTERS = TopicSpec("dead-letters", "refused input with its reason and raw payload")
 TICKETS = TopicSpec("tickets", "one fact per ended ticket")
 COMPLAINTS = TopicSpec("complaints", "complaint facts, pseudonymized and redacted")
@@ -47,3 +55,11 @@ ALL_TOPICS: tuple[TopicSpec, ...] = (
 def topic_names(prefix: str) -> list[str]:
     """Every Pantau topic name under a prefix."""
     return [spec.name(prefix) for spec in ALL_TOPICS]
+
+
+def creation_configs(name: str) -> dict[str, str]:
+    """The settings a topic of this name is created with: its spec's, if it is one of Pantau's."""
+    for spec in ALL_TOPICS:
+        if name.endswith(f".{spec.suffix}"):
+            return dict(spec.configs)
+    return {}

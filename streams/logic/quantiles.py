@@ -20,6 +20,7 @@ import base64
 import math
 import struct
 from collections.abc import Iterable
+from fractions import Fraction
 
 from pantau.errors import PantauError
 
@@ -31,6 +32,18 @@ DEFAULT_MIN_INDEXABLE = 1e-9
 _MAGIC = b"PQ"
 # magic, version, relative accuracy, min indexable, max buckets, zero count, sum, min, max
 _HEADER = struct.Struct("<2sBddIQddd")
+
+
+def nearest_rank(q: float, count: int) -> int:
+    """The 1-based rank of the nearest-rank q-quantile of `count` sorted values: ceil(q x count), at least 1.
+
+    Computed on the exact decimal of `q` (0.9 is 9/10, not 0.9000000000000000222), so that
+    ceil(0.9 x 10) is 9 as DOMAIN.md means it, not 10 through floating-point error.
+    """
+    if count < 1:
+        raise ValueError(f"count must be at least 1, got {count}")
+    share = Fraction(repr(q)) if isinstance(q, float) else Fraction(q)
+    return max(1, math.ceil(share * count))
 
 
 class SketchFormatError(PantauError, ValueError):
@@ -123,23 +136,23 @@ class QuantileSketch:
         return self._zero
 
     def quantile(self, q: float) -> float | None:
-        """The q-quantile (0 <= q <= 1) within relative error alpha, or None when empty.
+        """The nearest-rank q-quantile (0 <= q <= 1) within relative error alpha, or None when empty.
 
-        It estimates the value of rank floor(q * (count - 1)) in sorted order (the "lower" quantile),
-        clamped to [min, max] so q=0 and q=1 are exact.
+        It estimates the value of rank `nearest_rank(q, count)` in sorted order (DOMAIN.md: the p90
+        of {32, 40} is 40), clamped to [min, max] so q=0 and q=1 are exact.
         """
         if not 0.0 <= q <= 1.0:
             raise ValueError(f"quantile must be in [0, 1], got {q}")
         count = self.count
         if count == 0:
             return None
-        rank = q * (count - 1)
+        rank = nearest_rank(q, count)
         cumulative = self._zero
         value = 0.0
-        if cumulative <= rank:
+        if cumulative < rank:
             for key in sorted(self._bins):
                 cumulative += self._bins[key]
-                if cumulative > rank:
+                if cumulative >= rank:
                     value = self._representative(key)
                     break
         return min(max(value, self._min), self._max)

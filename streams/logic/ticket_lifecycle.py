@@ -16,9 +16,13 @@ When a ticket has both a completion and an abandonment, the completion wins: the
 
 Emission. A row exists once the ticket has ended (completed or abandoned) AND its ticket.issued is
 known, because service_code and the waiting target come from the issued event. If the end arrives
-first, the state holds it and emits nothing until ticket.issued arrives; if the state expires first
-(`is_stale`), the ticket is dropped and `pending_reason` says why, for the caller to count or
-dead-letter. A ticket that never ends is never a row (live breaches cover it while it waits).
+first, the state holds it and emits nothing until ticket.issued arrives, however late. A ticket that
+never ends is never a row (live breaches cover it while it waits).
+
+Expiry goes by arrival, not by the events' own times: `touched_at` is the office clock when the
+ticket last had news, so a backfilled day's tickets live as long as today's. After the ticket TTL
+without news a ticket leaves the queue (`expired`; `pending_reason` says why it has no row) but its
+state stays until the late horizon, so an end event that comes later still produces the fact.
 
 Revisions. A late event can change an emitted row (a late ticket.called fills called_at, a late
 service.started fills the wait). `emit` then returns the new row with `revision` one higher and the
@@ -87,6 +91,10 @@ class TicketState:
     last_event_at: datetime | None = None
     revision: int = 0
     last_emitted: dict[str, Any] | None = None
+    touched_at: datetime | None = None
+    """The office clock when this ticket last had news (its expiry counts from here)."""
+    expired: bool = False
+    """Left the queue after the ticket TTL without news; kept for late events until the horizon."""
 
     # -- applying events -------------------------------------------------------------------------
 
@@ -141,13 +149,19 @@ class TicketState:
             return "ticket ended but its ticket.issued never arrived"
         return None
 
-    def is_stale(self, now: datetime, ttl_s: float) -> bool:
-        """True when no event of this ticket occurred within `ttl_s` seconds before `now` (event time).
+    def touch(self, office_now: datetime) -> None:
+        """Note the office clock at an event of this ticket; expiry counts from the latest such moment."""
+        if self.touched_at is None or office_now > self.touched_at:
+            self.touched_at = office_now
 
-        Pass the office's watermark (or wall-clock time); keep `ttl_s` longer than the longest late
-        arrival worth a revision, e.g. a day.
+    def is_stale(self, now: datetime, ttl_s: float) -> bool:
+        """True when this ticket had no news for more than `ttl_s` seconds of office time before `now`.
+
+        News is counted by arrival (`touched_at`, the office clock at its latest event), falling back
+        to the latest event's own time for a state that was never touched.
         """
-        return self.last_event_at is not None and (now - self.last_event_at).total_seconds() > ttl_s
+        since = self.touched_at or self.last_event_at
+        return since is not None and (now - since).total_seconds() > ttl_s
 
     def fact(self, catalog: Catalog) -> dict[str, Any] | None:
         """The tickets row (every column but `_version`), or None until ended and issued are known.
@@ -227,6 +241,8 @@ class TicketState:
             "last_event_at": self.last_event_at.isoformat() if self.last_event_at else None,
             "revision": self.revision,
             "last_emitted": _row_to_json(self.last_emitted) if self.last_emitted is not None else None,
+            "touched_at": self.touched_at.isoformat() if self.touched_at else None,
+            "expired": self.expired,
         }
 
     @classmethod
@@ -239,6 +255,7 @@ class TicketState:
         }
         last_event_at = data.get("last_event_at")
         last_emitted = data.get("last_emitted")
+        touched_at = data.get("touched_at")
         return cls(
             office_id=str(data["office_id"]),
             ticket_id=str(data["ticket_id"]),
@@ -247,6 +264,8 @@ class TicketState:
             last_event_at=datetime.fromisoformat(last_event_at) if last_event_at else None,
             revision=int(data["revision"]),
             last_emitted=_row_from_json(last_emitted) if last_emitted is not None else None,
+            touched_at=datetime.fromisoformat(touched_at) if touched_at else None,
+            expired=bool(data.get("expired", False)),
         )
 
 

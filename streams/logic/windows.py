@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
-from streams.logic.quantiles import QuantileSketch
+from streams.logic.quantiles import QuantileSketch, nearest_rank
 
 WINDOW_SIZES_S = (300, 3600)
 DEFAULT_GRACE_S = 120
@@ -137,23 +137,51 @@ def update_for_complaint(office_id: str, service_code: str | None, filed_at: dat
     return WindowUpdate(office_id, service_code or "", window_start(filed_at, window_s), window_s, complaints=1)
 
 
+EXACT_LIMIT = 64
+"""Up to this many waits a window keeps them all and its percentiles are exact; beyond, the sketch's."""
+
+
+def _micros(seconds: float) -> int:
+    """A wait in whole microseconds: event times carry at most microseconds, so sums stay exact in any order."""
+    return round(seconds * 1_000_000)
+
+
 @dataclass
 class WindowAccumulator:
-    """Counts and the wait sketch of one (office, service, window); mergeable and reversible."""
+    """Counts, the waits and their sketch of one (office, service, window); mergeable and reversible.
+
+    Waits are summed in integer microseconds, so a window's mean is the same whatever order its
+    tickets came in (floating-point sums are not). While a window holds at most EXACT_LIMIT waits
+    they are kept too (`exact_us`), and its percentiles are exact nearest-rank values (most
+    5-minute windows of one service hold a handful of tickets); once it has held more, it keeps
+    the sketch only, for good, so its percentiles are within the sketch's 1%.
+    """
 
     served: int = 0
     abandoned: int = 0
     wait_sketch: QuantileSketch = field(default_factory=QuantileSketch)
-    wait_sum_s: float = 0.0
+    wait_sum_us: int = 0
     breaches: int = 0
     complaints: int = 0
+    exact_us: list[int] | None = field(default_factory=list)
+    """Every wait (microseconds) while there are at most EXACT_LIMIT; None once there were more."""
+
+    @property
+    def wait_sum_s(self) -> float:
+        """Sum of the waits in seconds."""
+        return self.wait_sum_us / 1_000_000
 
     def add_wait(self, wait_s: float, breached: bool) -> None:
         """A ticket whose wait ended in this window."""
+        micros = _micros(wait_s)
         self.served += 1
         self.wait_sketch.add(wait_s)
-        self.wait_sum_s += wait_s
+        self.wait_sum_us += micros
         self.breaches += int(breached)
+        if self.exact_us is not None:
+            self.exact_us.append(micros)
+            if len(self.exact_us) > EXACT_LIMIT:
+                self.exact_us = None
 
     def add_abandoned(self, count: int = 1) -> None:
         """Tickets abandoned in this window (not in the wait percentiles)."""
@@ -169,12 +197,13 @@ class WindowAccumulator:
             if sign == 1:
                 self.add_wait(update.wait_s, update.breached)
             else:
+                micros = _micros(update.wait_s)
                 self.wait_sketch.remove(update.wait_s)
                 self.served -= 1
-                self.wait_sum_s -= update.wait_s
+                self.wait_sum_us -= micros
                 self.breaches -= int(update.breached)
-                if self.served == 0:
-                    self.wait_sum_s = 0.0  # no float residue when the window is empty again
+                if self.exact_us is not None:
+                    self.exact_us.remove(micros)
         self.abandoned += sign * update.abandoned
         self.complaints += sign * update.complaints
 
@@ -183,9 +212,24 @@ class WindowAccumulator:
         self.served += other.served
         self.abandoned += other.abandoned
         self.wait_sketch.merge(other.wait_sketch)
-        self.wait_sum_s += other.wait_sum_s
+        self.wait_sum_us += other.wait_sum_us
         self.breaches += other.breaches
         self.complaints += other.complaints
+        if self.exact_us is not None and other.exact_us is not None:
+            self.exact_us += other.exact_us
+            if len(self.exact_us) > EXACT_LIMIT:
+                self.exact_us = None
+        else:
+            self.exact_us = None
+
+    def wait_quantiles(self, qs: tuple[float, ...]) -> list[float | None]:
+        """Nearest-rank quantiles of the waits: exact while the waits are kept, else the sketch's."""
+        if self.served <= 0:
+            return [None for _ in qs]
+        if self.exact_us is not None:
+            ordered = sorted(self.exact_us)
+            return [ordered[nearest_rank(q, len(ordered)) - 1] / 1_000_000 for q in qs]
+        return self.wait_sketch.quantiles(qs)
 
     def to_row(self, office_id: str, service_code: str, window_start: datetime, window_s: int) -> dict[str, Any]:
         """The window_metrics row (every column but `_version`); percentiles are None with no waits.
@@ -193,7 +237,7 @@ class WindowAccumulator:
         `wait_sketch` holds the sketch as base64 text, because rows travel as JSON to a String column.
         """
         has_waits = self.served > 0
-        p50, p90, p95 = self.wait_sketch.quantiles((0.5, 0.9, 0.95)) if has_waits else (None, None, None)
+        p50, p90, p95 = self.wait_quantiles((0.5, 0.9, 0.95))
         return {
             "office_id": office_id,
             "service_code": service_code,
@@ -204,7 +248,7 @@ class WindowAccumulator:
             "wait_p50_s": p50,
             "wait_p90_s": p90,
             "wait_p95_s": p95,
-            "wait_mean_s": self.wait_sum_s / self.served if has_waits else None,
+            "wait_mean_s": self.wait_sum_us / 1_000_000 / self.served if has_waits else None,
             "breaches": self.breaches,
             "complaints": self.complaints,
             "wait_sum_s": self.wait_sum_s,
@@ -217,19 +261,25 @@ class WindowAccumulator:
             "served": self.served,
             "abandoned": self.abandoned,
             "wait_sketch": self.wait_sketch.to_base64(),
-            "wait_sum_s": self.wait_sum_s,
+            "wait_sum_us": self.wait_sum_us,
             "breaches": self.breaches,
             "complaints": self.complaints,
+            "exact_us": self.exact_us,
         }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> WindowAccumulator:
-        """Inverse of `to_dict`."""
+        """Inverse of `to_dict`; reads the form written before waits were kept exactly (sketch only)."""
+        if "wait_sum_us" in data:
+            sum_us, exact = int(data["wait_sum_us"]), data.get("exact_us")
+        else:
+            sum_us, exact = _micros(float(data["wait_sum_s"])), None
         return cls(
             served=int(data["served"]),
             abandoned=int(data["abandoned"]),
             wait_sketch=QuantileSketch.from_base64(str(data["wait_sketch"])),
-            wait_sum_s=float(data["wait_sum_s"]),
+            wait_sum_us=sum_us,
             breaches=int(data["breaches"]),
             complaints=int(data["complaints"]),
+            exact_us=[int(value) for value in exact] if exact is not None else None,
         )

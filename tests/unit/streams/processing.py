@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 from typing import Any
 
 from pantau.catalog import Catalog
@@ -16,17 +17,32 @@ def new_stores() -> Stores:
 
 
 class Run:
-    """One processor and its stores; `feed` returns what the events caused."""
+    """One processor and its stores; `feed` returns what the events caused.
 
-    def __init__(self, options: StreamOptions | None = None, catalog: Catalog = CATALOG) -> None:
+    `received_after`: when given, each event is received that long after it occurred (zero: an
+    office sending live); None feeds without a receipt time, as history.
+    """
+
+    def __init__(
+        self,
+        options: StreamOptions | None = None,
+        catalog: Catalog = CATALOG,
+        received_after: timedelta | None = None,
+    ) -> None:
         self.processor = EventProcessor(catalog, b"test-key", "test", options)
         self.stores = new_stores()
         self.outputs: list[Output] = []
+        self._received_after = received_after
 
     def feed(self, *events: Any) -> list[Output]:
-        produced = [output for event in events for output in self.processor.apply(event, self.stores)]
+        produced = [
+            output for event in events for output in self.processor.apply(event, self.stores, self._received(event))
+        ]
         self.outputs += produced
         return produced
+
+    def _received(self, event: Any) -> datetime | None:
+        return event.occurred_at + self._received_after if self._received_after is not None else None
 
 
 def rows(outputs: Iterable[Output], topic: topics.TopicSpec, kind: str | None = None) -> list[dict[str, Any]]:

@@ -9,9 +9,11 @@ import copy
 from datetime import UTC, datetime, timedelta
 
 from pantau.kafka import topics
-from streams.options import StreamOptions
 from tests.unit.streams.factories import OFFICE, abandoned, at, completed, issued, started
 from tests.unit.streams.processing import Run, latest, rows
+
+LIVE = timedelta(0)
+"""Events received the moment they occur: an office sending live."""
 
 
 def live_row(ticket: str, service: str, issued_minute: float, target_s: float) -> dict[str, object]:
@@ -102,7 +104,7 @@ def test_replayed_events_resend_identical_breach_rows_or_none() -> None:
 
 
 def test_tick_finds_breaches_by_the_wall_clock_without_writing_the_stores() -> None:
-    run = Run(StreamOptions(live_max_ahead_s=3600.0))  # a quiet office: nothing after minute 5
+    run = Run(received_after=LIVE)  # a quiet office: nothing after minute 5
     run.feed(issued("T1", 0), issued("T2", 5, service="KK"))
     before = copy.deepcopy(run.stores)
 
@@ -117,7 +119,7 @@ def test_tick_finds_breaches_by_the_wall_clock_without_writing_the_stores() -> N
 
 
 def test_tick_skips_tickets_served_or_reported_by_the_event_path() -> None:
-    run = Run()
+    run = Run(received_after=LIVE)
     run.feed(issued("T1", 0), issued("T2", 1), issued("T3", 2), started("T2", 10))
     run.feed(issued("T4", 31))  # the office clock reports T1
 
@@ -125,9 +127,10 @@ def test_tick_skips_tickets_served_or_reported_by_the_event_path() -> None:
 
 
 def test_a_restarted_ticker_sends_the_same_rows_again() -> None:
-    first, restarted = Run(), Run()
+    first, restarted = Run(received_after=LIVE), Run(received_after=LIVE)
     first.feed(issued("T1", 0))
     sent = first.processor.tick(at(31), first.stores)
+    assert sent
 
     again = restarted.processor.tick(datetime(2026, 11, 2, 1, 45, tzinfo=UTC), first.stores)
 
@@ -136,8 +139,28 @@ def test_a_restarted_ticker_sends_the_same_rows_again() -> None:
 
 def test_tick_leaves_a_replayed_office_to_its_own_clock() -> None:
     """A replay runs weeks behind the wall clock: its waiting tickets are not breaches by today's date."""
-    run = Run()
-    run.feed(issued("T1", 0), issued("T2", 20))
+    replayed, live = Run(received_after=timedelta(days=21)), Run(received_after=LIVE)
+    for run in (replayed, live):
+        run.feed(issued("T1", 0), issued("T2", 20))
 
-    assert run.processor.tick(at(0) + timedelta(days=21), run.stores) == []
+    assert replayed.processor.tick(at(0) + timedelta(days=21), replayed.stores) == []
+    assert replayed.processor.tick(at(31), replayed.stores) == []
+    assert rows(live.processor.tick(at(31), live.stores), topics.SLA_BREACHES) == [live_row("T1", "KTP", 0, 1800.0)]
+
+
+def test_a_backfill_into_a_live_office_leaves_it_live() -> None:
+    run = Run(received_after=LIVE)
+    run.feed(issued("T1", 0))
+    run.processor.apply(issued("OLD", -600), run.stores, at(1))  # yesterday's ticket, received now
+
     assert rows(run.processor.tick(at(31), run.stores), topics.SLA_BREACHES) == [live_row("T1", "KTP", 0, 1800.0)]
+
+
+def test_tick_ignores_tickets_left_in_the_queue_on_an_earlier_day() -> None:
+    """A ticket whose end event was lost yesterday is stale data, not a citizen waiting 20 hours."""
+    run = Run(received_after=LIVE)
+    run.feed(issued("YESTERDAY", -20 * 60), issued("T1", 0))
+
+    found = rows(run.processor.tick(at(31), run.stores), topics.SLA_BREACHES)
+
+    assert [row["ticket_id"] for row in found] == ["T1"]

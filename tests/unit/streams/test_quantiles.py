@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from streams.logic.quantiles import QuantileSketch, SketchFormatError
+from streams.logic.quantiles import QuantileSketch, SketchFormatError, nearest_rank
 
 ALPHA = 0.01
 QS = (0.0, 0.01, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 1.0)
@@ -25,8 +25,29 @@ def sketch_of(values: list[float], **options: float) -> QuantileSketch:
 
 
 def exact_quantile(values: list[float], q: float) -> float:
+    """Nearest rank, written out apart from the code: the smallest value with at least q of them at or below it."""
     ordered = sorted(values)
-    return ordered[math.floor(q * (len(ordered) - 1))]
+    for index, value in enumerate(ordered, start=1):
+        if index >= q * len(ordered) - 1e-9:
+            return value
+    return ordered[-1]
+
+
+@pytest.mark.parametrize(
+    ("values", "q", "expected"),
+    [
+        ([32.0, 40.0], 0.9, 40.0),  # DOMAIN.md's example
+        ([32.0, 40.0], 0.5, 32.0),
+        ([1.0, 2.0, 3.0, 4.0], 0.5, 2.0),
+        ([float(v) for v in range(1, 11)], 0.9, 9.0),  # ceil(0.9 x 10) = 9, not 10 through float error
+        ([float(v) for v in range(1, 21)], 0.95, 19.0),
+        ([7.0], 0.95, 7.0),
+    ],
+)
+def test_nearest_rank_on_small_sets(values: list[float], q: float, expected: float) -> None:
+    assert nearest_rank(q, len(values)) == values.index(expected) + 1
+    estimate = sketch_of(values).quantile(q)
+    assert estimate is not None and abs(estimate - expected) <= ALPHA * expected
 
 
 @settings(max_examples=150, deadline=None)
