@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from alerting.config import RuleBook
@@ -48,6 +48,10 @@ class EngineOutput:
         self.notifications += other.notifications
 
 
+DEFAULT_LIVE_LAG = timedelta(minutes=15)
+"""The stream worker's default live lag (PANTAU_STREAM_LIVE_MAX_AHEAD_S), so both call the same offices live."""
+
+
 class AlertEngine:
     """Decides, for every office, which alerts fire, resolve, escalate, and who hears about them."""
 
@@ -58,8 +62,15 @@ class AlertEngine:
         schedule: OnCallSchedule,
         dashboard_url: str,
         extra_contacts: Iterable[Contact] = (),
+        live_lag: timedelta = DEFAULT_LIVE_LAG,
     ) -> None:
-        """`extra_contacts` (e.g. a global webhook) hear about every notification an office's on-call hears."""
+        """`extra_contacts` (e.g. a global webhook) hear about every notification an office's on-call hears.
+
+        `live_lag` (PANTAU_STREAM_LIVE_MAX_AHEAD_S): an office is live while the event that last
+        moved its clock arrived within this of occurring; only live offices are judged by the wall
+        clock, and offices fed history (a replay, a simulation catching up) raise no alerts.
+        """
+        self.live_lag = live_lag
         self.catalog = catalog
         self.rules = rules
         self.schedule = schedule
@@ -71,8 +82,13 @@ class AlertEngine:
 
     # -- input -----------------------------------------------------------------------------------
 
-    def apply_event(self, event: Event) -> None:
-        self.view.apply(event)
+    def apply_event(self, event: Event, received_at: datetime | None = None) -> None:
+        """Fold in an event; `received_at` (when it reached Pantau) tells live offices from history.
+
+        Without `received_at` the event counts as live (callers that feed events as they happen).
+        """
+        arrived_live = received_at is None or received_at - event.occurred_at <= self.live_lag
+        self.view.apply(event, arrived_live)
 
     def apply_complaint_row(self, row: dict[str, Any]) -> None:
         self.view.apply_complaint_row(row)
@@ -97,10 +113,19 @@ class AlertEngine:
     # -- evaluation ------------------------------------------------------------------------------
 
     def evaluate(self, wall_now: datetime | None = None) -> EngineOutput:
-        """Evaluate every office at its own time: its latest event time, or `wall_now` when later."""
+        """Evaluate every office at its own time: its latest event time, or `wall_now` when later.
+
+        With a wall clock, an office whose clock was last moved by history (events that arrived
+        long after they occurred) is not evaluated at all: a replay or a simulation catching up
+        must not page anyone, and judging its queue by today's wall clock would make every ticket
+        waiting in it hours late. Without a wall clock (`AlertService(clock=None)`, for replays
+        on purpose) every office runs on its event time.
+        """
         output = EngineOutput()
         for office_id, view in self.view.offices.items():
             if view.clock is None and wall_now is None:
+                continue
+            if wall_now is not None and not view.live:
                 continue
             now = max(t for t in (view.clock, wall_now) if t is not None)
             conditions = evaluate(view, now, self.rules, self.calendar)

@@ -60,6 +60,8 @@ class OfficeView:
         self.queue = LiveWaitMonitor(office.id)
         self.rolling: dict[str, RollingCounts] = {}
         self.clock: datetime | None = None
+        self.live = True
+        """Whether the event that last moved `clock` arrived as it happened (see AlertEngine.evaluate)."""
         self.counter_days: dict[str, set[date]] = {}
         self.complaints: dict[str, ComplaintTrack] = {}
         self.complaints_per_day: Counter[date] = Counter()
@@ -67,10 +69,11 @@ class OfficeView:
     def local_date(self, at: datetime) -> date:
         return at.astimezone(self.office.zone).date()
 
-    def apply(self, event: Event) -> None:
-        """Fold one valid event of this office in."""
+    def apply(self, event: Event, arrived_live: bool = True) -> None:
+        """Fold one valid event of this office in; only an event that moves the clock decides `live`."""
         if self.clock is None or event.occurred_at > self.clock:
             self.clock = event.occurred_at
+            self.live = arrived_live
         if isinstance(event, ServiceStarted):
             self._count_wait(event)
         if isinstance(event, TicketIssued | TicketCalled | ServiceStarted | ServiceCompleted | TicketAbandoned):
@@ -149,9 +152,9 @@ class LiveView:
             view = self.offices[office_id] = OfficeView(self.catalog.office(office_id), self.catalog.services_by_code)
         return view
 
-    def apply(self, event: Event) -> OfficeView:
+    def apply(self, event: Event, arrived_live: bool = True) -> OfficeView:
         view = self.office(event.office_id)
-        view.apply(event)
+        view.apply(event, arrived_live)
         return view
 
     def apply_complaint_row(self, row: dict[str, Any]) -> OfficeView | None:

@@ -52,9 +52,15 @@ def live_wait_breach(view: OfficeView, now: datetime, book: RuleBook, calendar: 
         target_s = view.wait_targets_s.get(service_code)
         if not settings.enabled or target_s is None:
             continue
-        late = sorted(at for at in issued if (now - at).total_seconds() > target_s)
+        # Only today's tickets: one left in the queue on an earlier day (its end event lost) is stale
+        # data, not a citizen who has waited since then.
+        day_start = now.astimezone(view.office.zone).replace(hour=0, minute=0, second=0, microsecond=0)
+        late = sorted(at for at in issued if at >= day_start and (now - at).total_seconds() > target_s)
         if len(late) >= max(1, settings.count("min_count")):
-            oldest_min = (now - late[0]).total_seconds() / 60
+            # A wait reported can never exceed the time the office has been open today.
+            span = span_at(view.office, now, calendar)
+            waited_from = max(late[0], span.opens) if span is not None and span.opens <= now else late[0]
+            oldest_min = (now - waited_from).total_seconds() / 60
             summary = (
                 f"{len(late)} tiket {service_code} menunggu lebih dari {target_s / 60:.0f} menit "
                 f"(terlama {oldest_min:.0f} menit)"

@@ -114,9 +114,12 @@ class AlertService:
         if value is None:
             return EngineOutput()
         if topic == self._events:
-            event = self.validator.validate(value)
+            # Received now, by this service's clock (the wall clock, or a test's): a backlog read
+            # after a restart, or a replay, arrives long after it occurred and counts as history.
+            received_at = self._wall()
+            event = self.validator.validate(value, received_at=received_at)
             if not isinstance(event, DeadLetter):  # the stream worker dead-letters it; we just skip it
-                self.engine.apply_event(event)
+                self.engine.apply_event(event, received_at)
         elif topic == self._complaints:
             row = _json_object(value)
             if row is not None:

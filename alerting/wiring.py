@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from alerting.channels import Channel, Dispatcher, EmailChannel, RetryPolicy, TelegramChannel, WebhookChannel
 from alerting.config import load_rules
@@ -27,7 +28,8 @@ def build_engine(settings: PantauSettings, catalog: Catalog) -> AlertEngine:
     if settings.alert_webhook_url:
         extra.append(Contact(id=GLOBAL_WEBHOOK_ID, name="Webhook", webhook_url=settings.alert_webhook_url))
     dashboard_url = settings.alert_dashboard_url or settings.grafana_url
-    return AlertEngine(catalog, rules, schedule, dashboard_url, extra_contacts=extra)
+    live_lag = timedelta(seconds=settings.stream_live_max_ahead_s)
+    return AlertEngine(catalog, rules, schedule, dashboard_url, extra_contacts=extra, live_lag=live_lag)
 
 
 def build_channels(settings: PantauSettings) -> list[Channel]:

@@ -92,8 +92,23 @@ class RawEventRows:
             "payload": orjson.dumps(document).decode(),
             "source": f"kafka:{record.topic}",
             "position": record.position,
-            "_version": 1,
+            "_version": first_stands_version(record.offset),
         }
+
+
+EVENTS_VERSION_BASE = 1 << 62
+
+
+def first_stands_version(offset: int) -> int:
+    """The `events` version of a message: higher for earlier offsets, so the first version of an event_id stands.
+
+    ReplacingMergeTree keeps the highest version per key (office_id, event_id). The events topic is
+    keyed by office_id, so all messages of one key are on one partition, in offset order: counting
+    the version down from a large base keeps the first one received, as the stream worker does
+    (a repeat with other content is its conflicting_duplicate dead letter). An identical repeat
+    (a file replayed twice) changes nothing either way.
+    """
+    return EVENTS_VERSION_BASE - offset
 
 
 FACT_TABLES: dict[topics.TopicSpec, str] = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -24,7 +24,9 @@ def simulate_command(
     offices: Annotated[int, typer.Option(min=1, help="How many offices of the catalog to simulate.")] = 20,
     days: Annotated[int, typer.Option(min=1, help="How many local calendar days.")] = 1,
     seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same events.")] = 1,
-    start: Annotated[str | None, typer.Option(help="First day, YYYY-MM-DD (default: today).")] = None,
+    start: Annotated[
+        str | None, typer.Option(help="First day, YYYY-MM-DD (default: the --days days that end yesterday).")
+    ] = None,
     speed: Annotated[
         float | None,
         typer.Option(
@@ -52,7 +54,8 @@ def simulate_command(
         offices=offices,
         days=days,
         seed=seed,
-        start=date.fromisoformat(start) if start else date.today(),
+        # Past days by default: events from the future are dead letters (occurred_in_future).
+        start=date.fromisoformat(start) if start else date.today() - timedelta(days=days),
         out_of_order=out_of_order,
         duplicates=duplicates,
         invalid=invalid,
@@ -86,19 +89,28 @@ def simulate_command(
 
 
 def pace(
-    records: Iterator[SimulatedRecord], speed: float, sleep: Callable[[float], object] = time.sleep
+    records: Iterator[SimulatedRecord],
+    speed: float,
+    sleep: Callable[[float], object] = time.sleep,
+    wall_now: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> Iterator[SimulatedRecord]:
     """Release each record when its occurred_at is due on a clock running `speed` times faster.
 
-    `sleep` may be an Event's `wait`, so a stopping pipeline is not held up by a long pause.
+    The simulated clock never runs ahead of the wall clock: once it has caught up with now it
+    slows to real time, so no event is ever sent before it occurred (an event from the future is
+    an occurred_in_future dead letter). Started in the past, a simulation thus replays its history
+    fast, then keeps flowing live for as long as it runs. `sleep` may be an Event's `wait`, so a
+    stopping pipeline is not held up by a long pause.
     """
     wall_start = time.monotonic()
+    wall_origin = wall_now()
     sim_start: datetime | None = None
     for record in records:
         if sim_start is None:
             sim_start = record.occurred_at
-        due = (record.occurred_at - sim_start).total_seconds() / speed
-        delay = wall_start + due - time.monotonic()
+        fast_due = (record.occurred_at - sim_start).total_seconds() / speed
+        real_due = (record.occurred_at - wall_origin).total_seconds()
+        delay = wall_start + max(fast_due, real_due) - time.monotonic()
         if delay > 0:
             sleep(delay)
         yield record

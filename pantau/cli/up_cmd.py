@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import signal
 import threading
-from datetime import date
+from datetime import date, timedelta
 from typing import Annotated
 
 import typer
@@ -85,7 +85,10 @@ def up(
                 from producers.simulator import SimulationOptions
                 from producers.simulator import simulate as simulate_events
 
-                options = SimulationOptions(offices=offices, days=365, seed=seed, start=date.today())
+                # From yesterday: the simulated clock replays it at --speed, then runs in step with the
+                # wall clock (pace), so the main job flows for hours and its live alerts mean something.
+                yesterday = date.today() - timedelta(days=1)
+                options = SimulationOptions(offices=offices, days=365, seed=seed, start=yesterday)
                 records = (
                     record.payload for record in pace(simulate_events(loaded_catalog, options), speed, sleep=stop.wait)
                 )
@@ -98,7 +101,9 @@ def up(
                 feeder = PublishingThread(records, publisher, stop)
                 feeder.start()
                 threads.append(feeder)
-                console.print(f"Simulating {offices} offices from {options.start}, {speed:g}x real time")
+                console.print(
+                    f"Simulating {offices} offices from {options.start}: {speed:g}x real time until now, then live"
+                )
             _watch(settings, stop, console, worker, alerter)
             landing.close()
     finally:

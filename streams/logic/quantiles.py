@@ -202,6 +202,15 @@ class QuantileSketch:
         if self.count == 0:
             self._sum, self._min, self._max = 0.0, math.inf, -math.inf
 
+    def set_exact_sum(self, total: float) -> None:
+        """Replace the running float sum by one the caller knows exactly.
+
+        A float sum depends on the order of its terms in its last bits, and so would the sketch's
+        bytes; a caller that sums exactly (window waits in integer microseconds) sets it here, so
+        the same values give the same bytes in any order.
+        """
+        self._sum = total if self.count else 0.0
+
     def merge(self, other: QuantileSketch) -> None:
         """Add every value of `other` to this sketch, as if they had been added one by one."""
         if not math.isclose(other.alpha, self.alpha, rel_tol=1e-12, abs_tol=0.0) or (

@@ -238,6 +238,7 @@ class WindowAccumulator:
         """
         has_waits = self.served > 0
         p50, p90, p95 = self.wait_quantiles((0.5, 0.9, 0.95))
+        self.wait_sketch.set_exact_sum(self.wait_sum_s)
         return {
             "office_id": office_id,
             "service_code": service_code,
@@ -257,6 +258,7 @@ class WindowAccumulator:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain, JSON-safe form for a Faust table."""
+        self.wait_sketch.set_exact_sum(self.wait_sum_s)
         return {
             "served": self.served,
             "abandoned": self.abandoned,

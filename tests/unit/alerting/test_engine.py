@@ -118,3 +118,31 @@ def test_a_holiday_is_silent_except_for_zero_tolerance() -> None:
     )
     pages = [(n.kind, n.alert_id.split("@")[0]) for n in ordinary.evaluate(wib(3, "10:00", month=12)).notifications]
     assert ("firing", "live_wait_breach:MPP-JKT-01:KTP") in pages
+
+
+def test_an_office_fed_history_raises_nothing_by_the_wall_clock() -> None:
+    """`pantau up --simulate` catching up, or a replay: yesterday's queue is not late by today's clock."""
+    eng = engine()
+    today = wib(3, "10:00")
+    for n in range(4):
+        issued = event("ticket.issued", BAD, wib(2, f"08:0{n}"), ticket_id=f"T{n}", service_code="KTP")
+        eng.apply_event(issued, received_at=today)  # received a day after it happened
+
+    assert sent(eng.evaluate(today)) == []
+    assert eng.book.by_id == {}
+
+
+def test_a_live_office_reports_a_wait_no_longer_than_it_has_been_open_today() -> None:
+    """Tickets issued before opening waited, but the text cannot claim more than the hours open so far."""
+    eng = engine()
+    now = wib(2, "09:00")  # BAD opens at 08:00
+    for n in range(4):
+        issued = event("ticket.issued", BAD, wib(2, f"07:0{n}"), ticket_id=f"T{n}", service_code="KTP")
+        eng.apply_event(issued, received_at=issued.occurred_at)
+    eng.apply_event(event("ticket.issued", BAD, wib(1, "12:00"), ticket_id="STALE", service_code="KTP"))
+
+    eng.evaluate(now)
+
+    (alert,) = [a for a in eng.book.by_id.values() if a.rule == "live_wait_breach"]
+    assert "(terlama 60 menit)" in alert.summary
+    assert "4 tiket" in alert.summary  # yesterday's ticket left in the queue is not counted
