@@ -18,9 +18,10 @@ from pantau.settings import PantauSettings
 
 COMPLETED = {"served", "rejected_incomplete", "referred"}
 IKM_WEIGHT = 0.111
-# Windows take events up to this long after their end (in office event time); later ones are left out of
-# the pre-aggregated windows by design (streams/windowing.py), while the ticket rows still take them.
-WINDOW_GRACE = timedelta(seconds=PantauSettings().stream_window_grace_s)
+# Windows take events up to this long after their end (in office event time, the late horizon); later
+# ones are left out of the pre-aggregated windows by design (streams/windowing.py), while the ticket
+# rows still take them.
+WINDOW_GRACE = timedelta(days=PantauSettings().stream_late_horizon_days)
 
 
 @dataclass(frozen=True)

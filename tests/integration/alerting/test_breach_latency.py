@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import orjson
 import pytest
@@ -100,6 +101,9 @@ def _incident(
     issued_at = datetime.now(UTC) - timedelta(seconds=TARGET_S - lead_s)
     breach_wall = issued_at.timestamp() + TARGET_S
     tickets = [f"R{run}-{n}" for n in range(3)]
+    # The office is live: a counter event as it happens moves its clock, then the tickets issued
+    # earlier arrive (they do not move the clock, so they cannot make the office look like history).
+    send([raw("counter.opened", BAD, datetime.now(UTC), counter_id="L9")])
     send([raw("ticket.issued", BAD, issued_at, ticket_id=t, service_code="KTP") for t in tickets])
     assert wait_until(lambda: len(_pages(receiver)) == run + 1, lead_s + 15), f"run {run}: no page"
     latency = _pages(receiver)[-1].at - breach_wall
@@ -112,6 +116,11 @@ def test_breach_to_notification_latency_p50_and_max(
     service: tuple[PantauSettings, list[Transition]], http_receiver: tuple[HttpReceiver, str], kafka_bootstrap: str
 ) -> None:
     settings, published = service
+    local = datetime.now(UTC).astimezone(ZoneInfo("Asia/Jakarta"))
+    if local.hour == 0 and local.minute < 40:
+        # Live breaches count tickets issued on the office's current local day only (streams/README.md);
+        # tickets issued 30 minutes ago would belong to yesterday.
+        pytest.skip("within 40 minutes after midnight WIB the 30-minute-old tickets belong to yesterday")
     receiver = http_receiver[0]
     producer = KafkaProducer(bootstrap_servers=kafka_bootstrap, acks="all")
     runs = int(os.environ.get("PANTAU_LATENCY_RUNS", "6"))
