@@ -26,7 +26,7 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass, fields
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -143,7 +143,8 @@ def state_per_day(catalog: Catalog, options: SimulationOptions) -> list[tuple[An
         if current is not None and day != current:
             rows.append(store_sizes(current, position, stores))
         current = day
-        processor.process(record.payload, f"0/{position}", stores, datetime.now(UTC))
+        # Received as it happens (a live office), so a month reaching past today is no occurred_in_future.
+        processor.process(record.payload, f"0/{position}", stores, record.occurred_at)
     if current is not None:
         rows.append(store_sizes(current, position + 1, stores))
     return rows

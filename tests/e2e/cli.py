@@ -68,12 +68,12 @@ class CliPipeline:
             [*PANTAU, *args], env=self.env, cwd=self.workdir, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
         )
 
-    def start(self, command: str) -> None:
-        """Start a long-running `pantau worker` or `pantau sink`, logging to workdir/<command>.log."""
+    def start(self, command: str, *args: str) -> None:
+        """Start a long-running `pantau worker`, `pantau sink` or `pantau up`, logging to workdir/<command>.log."""
         self.workdir.mkdir(parents=True, exist_ok=True)
         with (self.workdir / f"{command}.log").open("ab") as log:
             self.processes[command] = subprocess.Popen(
-                [*PANTAU, command], env=self.env, cwd=self.workdir, stdout=log, stderr=subprocess.STDOUT
+                [*PANTAU, command, *args], env=self.env, cwd=self.workdir, stdout=log, stderr=subprocess.STDOUT
             )
 
     def wait_for_topics(self, timeout_s: float = 120) -> None:

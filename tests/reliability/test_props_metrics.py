@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from pantau.contract import EventValidator
 from streams.logic.ikm import IkmAccumulator, ikm_from_sums, mutu
-from streams.logic.quantiles import QuantileSketch
+from streams.logic.quantiles import QuantileSketch, nearest_rank
 from streams.logic.ticket_lifecycle import TicketState
 from streams.logic.windows import WindowAccumulator, WindowUpdate
 from streams.logic.working_days import WorkingDayCalendar, national_holidays
@@ -47,7 +47,7 @@ def test_sketch_quantiles_are_within_the_relative_accuracy_of_the_exact_ones(
     ordered = sorted(values)
 
     for q in qs:
-        exact = ordered[math.floor(q * (len(ordered) - 1))]  # the "lower" quantile the sketch documents
+        exact = ordered[nearest_rank(q, len(ordered)) - 1]  # the nearest-rank quantile DOMAIN.md defines
         estimate = sketch.quantile(q)
         assert estimate is not None
         assert abs(estimate - exact) <= ALPHA * exact * (1 + 1e-9), (q, exact, estimate)

@@ -99,11 +99,13 @@ class Harness:
         refused; one long past is history), so the events are sent just before the clock moves, at
         most the future tolerance ahead of it, and the clock moves once they are read.
         """
+        step = self.settings.future_tolerance / 2
+        while moment > self.clock.now + step:  # a long jump: the time in between passes first, with heartbeats
+            self._beat(self.clock.now + step)
+        self._beat(moment, *events)
+
+    def _beat(self, moment: datetime, *events: dict[str, Any]) -> None:
         beats = [raw("counter.opened", office, moment, counter_id="L1") for office in (BAD, HEALTHY)]
-        ahead = self.clock.now + self.settings.future_tolerance / 2
-        while moment > ahead:  # a long jump: the quiet time in between passes first
-            self.clock.set(ahead)
-            ahead += self.settings.future_tolerance / 2
         self.send(*beats, *events)
         time.sleep(0.3)  # let the service consume before the clock moves: events come before time
         self.clock.set(moment)
