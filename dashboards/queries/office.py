@@ -4,9 +4,14 @@
 from __future__ import annotations
 
 from dashboards.queries.model import Query, QueryFormat
+from dashboards.queries.percentiles import nearest_rank
 from dashboards.queries.scope import in_scope, offices_in_scope
 
 _TICKET_MOVES = "('ticket.called', 'service.started', 'ticket.abandoned', 'service.completed')"
+_SERVED = "tk.outcome != 'abandoned'"
+_PRIORITY_GROUPS = "('elderly', 'disability', 'pregnant', 'child')"
+_PRIORITY_ONLY = f"priority_group IN {_PRIORITY_GROUPS}"
+_REGULAR_ONLY = f"priority_group NOT IN {_PRIORITY_GROUPS}"
 
 # Tickets issued in the last 12 hours before the end of the range that have not left the queue by then.
 LIVE_QUEUE = Query(
@@ -30,9 +35,9 @@ WAITS_BY_SERVICE = Query(
     f"""
 SELECT tk.service_code AS service_code, any(sv.name) AS service,
        countIf(tk.outcome != 'abandoned') AS completed,
-       quantileIf(0.5)(tk.wait_s, tk.outcome != 'abandoned') / 60 AS p50_wait_min,
-       quantileIf(0.9)(tk.wait_s, tk.outcome != 'abandoned') / 60 AS p90_wait_min,
-       quantileIf(0.95)(tk.wait_s, tk.outcome != 'abandoned') / 60 AS p95_wait_min,
+       {nearest_rank("tk.wait_s", 50, _SERVED)} / 60 AS p50_wait_min,
+       {nearest_rank("tk.wait_s", 90, _SERVED)} / 60 AS p90_wait_min,
+       {nearest_rank("tk.wait_s", 95, _SERVED)} / 60 AS p95_wait_min,
        any(tk.target_wait_s) / 60 AS target_wait_min,
        countIf(tk.outcome != 'abandoned' AND tk.wait_s <= tk.target_wait_s)
            / nullIf(countIf(tk.outcome != 'abandoned' AND tk.wait_s IS NOT NULL), 0) AS compliance,
@@ -54,9 +59,9 @@ ORDER BY compliance ASC""",
 WAIT_TREND = Query(
     f"""
 SELECT $__timeInterval(started_at) AS time,
-       quantile(0.5)(wait_s) / 60 AS p50_wait_min,
-       quantile(0.9)(wait_s) / 60 AS p90_wait_min,
-       quantile(0.95)(wait_s) / 60 AS p95_wait_min
+       {nearest_rank("wait_s", 50)} / 60 AS p50_wait_min,
+       {nearest_rank("wait_s", 90)} / 60 AS p90_wait_min,
+       {nearest_rank("wait_s", 95)} / 60 AS p95_wait_min
 FROM {{db}}.tickets FINAL
 WHERE $__timeFilter(started_at) AND outcome != 'abandoned' AND {in_scope()}
 GROUP BY time
@@ -102,7 +107,7 @@ WITH s AS (
 SELECT tk.counter_id AS counter_id,
        count() AS completed,
        avg(tk.service_s) / 60 AS mean_service_min,
-       quantile(0.9)(tk.wait_s) / 60 AS p90_wait_min,
+       {nearest_rank("tk.wait_s", 90)} / 60 AS p90_wait_min,
        ifNull(s.late_openings, 0) AS late_openings,
        s.avg_minutes_late AS avg_minutes_late,
        ifNull(s.queue_jumps, 0) AS queue_jumps
@@ -141,8 +146,8 @@ PRIORITY_WAITS = Query(
 SELECT if(priority_group IN ('elderly', 'disability', 'pregnant', 'child'), priority_group, 'regular') AS grp,
        count() AS tickets,
        avg(wait_s) / 60 AS mean_wait_min,
-       quantile(0.5)(wait_s) / 60 AS p50_wait_min,
-       quantile(0.9)(wait_s) / 60 AS p90_wait_min
+       {nearest_rank("wait_s", 50)} / 60 AS p50_wait_min,
+       {nearest_rank("wait_s", 90)} / 60 AS p90_wait_min
 FROM {{db}}.tickets FINAL
 WHERE $__timeFilter(ended_at) AND outcome != 'abandoned' AND wait_s IS NOT NULL AND {in_scope()}
 GROUP BY grp
@@ -160,10 +165,8 @@ WITH s AS (
     GROUP BY office_id),
      w AS (
     SELECT office_id,
-           quantileIf(0.5)(wait_s, priority_group IN ('elderly', 'disability', 'pregnant', 'child')) / 60
-               AS priority_p50_wait_min,
-           quantileIf(0.5)(wait_s, priority_group NOT IN ('elderly', 'disability', 'pregnant', 'child')) / 60
-               AS regular_p50_wait_min,
+           {nearest_rank("wait_s", 50, _PRIORITY_ONLY)} / 60 AS priority_p50_wait_min,
+           {nearest_rank("wait_s", 50, _REGULAR_ONLY)} / 60 AS regular_p50_wait_min,
            countIf(outcome != 'abandoned') AS completed
     FROM {{db}}.tickets FINAL
     WHERE $__timeFilter(ended_at) AND outcome != 'abandoned' AND {in_scope()}

@@ -4,10 +4,12 @@ per region and office, with a ranking. Waits are over tickets that ended in the 
 from __future__ import annotations
 
 from dashboards.queries.model import Query, QueryFormat
+from dashboards.queries.percentiles import nearest_rank
 from dashboards.queries.scope import OFFICE_NAMES, RANGE_FIRST_DAY, RANGE_LAST_DAY, in_scope, offices_in_scope
 
 # Grade boundaries of PermenPANRB 14/2017, in SQL (the same as streams.logic.ikm).
 MUTU_SQL = "multiIf({x} >= 88.31, 'A', {x} >= 76.61, 'B', {x} >= 65, 'C', {x} > 0, 'D', '')"
+_SERVED = "tk.outcome != 'abandoned'"
 
 _TICKET_FIGURES = f"""
     SELECT tk.office_id AS office_id,
@@ -15,7 +17,7 @@ _TICKET_FIGURES = f"""
            countIf(tk.outcome != 'abandoned' AND tk.wait_s <= tk.target_wait_s)
                / nullIf(countIf(tk.outcome != 'abandoned' AND tk.wait_s IS NOT NULL), 0) AS compliance,
            avgIf(sv.target_within, tk.outcome != 'abandoned') AS target,
-           quantileIf(0.9)(tk.wait_s, tk.outcome != 'abandoned') / 60 AS p90_wait_min,
+           {nearest_rank("tk.wait_s", 90, _SERVED)} / 60 AS p90_wait_min,
            countIf(tk.outcome = 'abandoned') / count() AS abandonment_rate
     FROM {{db}}.tickets AS tk FINAL
     LEFT JOIN (SELECT service_code, target_within FROM {{db}}.services FINAL) AS sv
@@ -67,7 +69,7 @@ WITH t AS (
            countIf(tk.outcome != 'abandoned' AND tk.wait_s <= tk.target_wait_s)
                / nullIf(countIf(tk.outcome != 'abandoned' AND tk.wait_s IS NOT NULL), 0) AS compliance,
            avgIf(sv.target_within, tk.outcome != 'abandoned') AS target,
-           quantileIf(0.9)(tk.wait_s, tk.outcome != 'abandoned') / 60 AS p90_wait_min,
+           {nearest_rank("tk.wait_s", 90, _SERVED)} / 60 AS p90_wait_min,
            countIf(tk.outcome = 'abandoned') / nullIf(count(), 0) AS abandonment_rate
     FROM {{db}}.tickets AS tk FINAL
     LEFT JOIN (SELECT service_code, target_within FROM {{db}}.services FINAL) AS sv
@@ -91,7 +93,7 @@ SELECT o.region AS region,
        countIf(tk.outcome != 'abandoned') AS completed,
        countIf(tk.outcome != 'abandoned' AND tk.wait_s <= tk.target_wait_s)
            / nullIf(countIf(tk.outcome != 'abandoned' AND tk.wait_s IS NOT NULL), 0) AS compliance,
-       quantileIf(0.9)(tk.wait_s, tk.outcome != 'abandoned') / 60 AS p90_wait_min,
+       {nearest_rank("tk.wait_s", 90, _SERVED)} / 60 AS p90_wait_min,
        countIf(tk.outcome = 'abandoned') / count() AS abandonment_rate
 FROM {{db}}.tickets AS tk FINAL
 JOIN {OFFICE_NAMES} AS o ON o.office_id = tk.office_id
@@ -116,7 +118,7 @@ ORDER BY time, region""",
 
 P90_TREND = Query(
     f"""
-SELECT $__timeInterval(tk.ended_at) AS time, o.region AS region, quantile(0.9)(tk.wait_s) / 60 AS p90_wait_min
+SELECT $__timeInterval(tk.ended_at) AS time, o.region AS region, {nearest_rank("tk.wait_s", 90)} / 60 AS p90_wait_min
 FROM {{db}}.tickets AS tk FINAL
 JOIN {OFFICE_NAMES} AS o ON o.office_id = tk.office_id
 WHERE $__timeFilter(tk.ended_at) AND tk.outcome != 'abandoned' AND {in_scope("tk.office_id", "tk.service_code")}
