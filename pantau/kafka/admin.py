@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import time
 from collections.abc import Iterable, Mapping
 
 from kafka import KafkaAdminClient
@@ -89,7 +90,13 @@ def _create_topics(
             wait_for_metadata=True,
         )
     except TopicAlreadyExistsError:
+        # Another process created them a moment ago: the broker's metadata may take a little while
+        # to list them, so look again for a few seconds before calling it a refusal.
+        deadline = time.monotonic() + 10.0
         still_missing = set(names) - set(admin.list_topics())
+        while still_missing and time.monotonic() < deadline:
+            time.sleep(0.2)
+            still_missing = set(names) - set(admin.list_topics())
         if still_missing:
             raise KafkaUnavailableError(f"Kafka refused to create topics {sorted(still_missing)}") from None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
@@ -80,3 +81,29 @@ def test_topic_settings_are_applied_to_created_topics(kafka_bootstrap: str) -> N
         admin.close()
     [by_name] = described.values()  # {resource type: {resource name: {config key: config data}}}
     assert "compact" in str(by_name[name]["cleanup.policy"])
+
+
+def test_the_events_topic_stamps_messages_with_the_brokers_append_time(kafka_bootstrap: str) -> None:
+    """The worker and the sink read a message's timestamp as its receipt time (occurred_in_future):
+    a producer's own timestamp, ahead of the broker, must not vouch for an event."""
+    prefix = f"ts{uuid.uuid4().hex[:8]}"
+    ensure_topics(kafka_bootstrap, topic_names(prefix), partitions=1)
+    producer = KafkaProducer(bootstrap_servers=kafka_bootstrap, acks="all")
+    ahead_ms = int(time.time() * 1000) + 30 * 60 * 1000  # Kafka refuses CreateTime more than an hour ahead
+    producer.send(f"{prefix}.events", key=b"MPP-JKT-01", value=b"{}", timestamp_ms=ahead_ms)
+    producer.send(f"{prefix}.tickets", key=b"MPP-JKT-01", value=b"{}", timestamp_ms=ahead_ms)
+    producer.flush()
+    producer.close()
+
+    stamps = {}
+    for topic in (f"{prefix}.events", f"{prefix}.tickets"):
+        consumer = KafkaConsumer(
+            topic, bootstrap_servers=kafka_bootstrap, auto_offset_reset="earliest", consumer_timeout_ms=10_000
+        )
+        [message] = list(consumer)
+        consumer.close()
+        stamps[topic] = (message.timestamp_type, message.timestamp)
+
+    kind, stamp = stamps[f"{prefix}.events"]
+    assert kind == 1 and abs(stamp - time.time() * 1000) < 60_000  # LogAppendTime, the broker's clock
+    assert stamps[f"{prefix}.tickets"] == (0, ahead_ms)  # other topics keep the producer's CreateTime
