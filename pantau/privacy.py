@@ -5,12 +5,15 @@ be linked, and useless without the key (the NIK space is small enough to brute-f
 hash). The pseudonym is the same as `pantau.privacy.pseudonymize_nik` gives for the same digits, so
 the sink's `events` table and the stream's `complaints` table link up.
 
-Free text loses e-mail addresses, then NIK-like strings (16 digits, optionally grouped by spaces, dots
-or dashes), then Indonesian phone numbers: mobiles written 08..., +62 8..., 62 8... and landlines
-written with a leading 0 or +62 and an area code, e.g. (021) 7654321, 0274-123456. The phone
-patterns are anchored on those prefixes and digit counts, so a queue number, a time (10.30), a date
-(02-11-2026, 2026-11-02) and an amount (Rp 50.000, Rp 625.000.000) stay as written. Over-redaction
-is the safe failure: any run of 16 digits is taken as a NIK.
+Free text loses e-mail addresses, then NIK-like strings, then Indonesian phone numbers. A NIK-like
+string is 16 digits with any separators between them: up to three spaces, dots, dashes, slashes or
+underscores (3171/0123/4567/0080, 3171  0123  4567  0013); invisible characters (zero-width spaces,
+soft hyphens, BOMs) are removed from the text first, so they hide nothing. Phones: mobiles written
+08..., +62 8..., 62 8... or (0812) ...; landlines written with a leading 0 or +62 and an area code,
+e.g. (021) 7654321, 0274-123456; separators as for a NIK but one at a time. The phone patterns are
+anchored on those prefixes and digit counts, so a queue number, a time (10.30), a date (02-11-2026,
+2026-11-02) and an amount (Rp 50.000, Rp 625.000.000) stay as written. Over-redaction is the safe
+failure: any run of 16 digits is taken as a NIK.
 """
 
 from __future__ import annotations
@@ -19,17 +22,22 @@ import hashlib
 import hmac
 import re
 import unicodedata
+from typing import Any
 
 NIK_TOKEN = "[NIK]"
 PHONE_TOKEN = "[TELEPON]"
 EMAIL_TOKEN = "[EMAIL]"
 PSEUDONYM_PREFIX = "nik_"
 
-_SEP = r"[ \t.\-]"
+_SEP = r"[ \t.\-/]"
+_INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 _EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
-_NIK = re.compile(rf"(?<!\d)(?:\d{_SEP}?){{15}}\d(?!\d)")
-# Mobile: 0 / 62 / +62, then 8, then 7-11 more digits (10-13 digits in national form).
-_MOBILE = rf"(?:\+62|62|0)[ \t.\-]?8(?:{_SEP}?\d){{7,11}}"
+_NIK = re.compile(r"(?<!\d)(?:\d[ \t.\-/_]{0,3}){15}\d(?!\d)")
+# Mobile: 0 / 62 / +62, then 8, then 7-11 more digits (10-13 digits in national form); or the prefix
+# in parentheses, "(0812) 3456-0080".
+_MOBILE_PLAIN = rf"(?:\+62|62|0)[ \t.\-]?8(?:{_SEP}?\d){{7,11}}"
+_MOBILE_BRACKETED = rf"\((?:\+62[ ]?|0)8\d{{2,3}}\)[ \t.\-]?\d(?:{_SEP}?\d){{4,8}}"
+_MOBILE = rf"(?:{_MOBILE_PLAIN}|{_MOBILE_BRACKETED})"
 # Landline: (0AA[A]) or 0AA[A] or +62 AA[A], area codes start 2-7 or 9, then 5-8 subscriber digits.
 _LANDLINE = rf"(?:\(0[2-79]\d{{1,2}}\)|(?:\+62{_SEP}?|0)[2-79]\d{{1,2}})[ \t.\-]?\d(?:{_SEP}?\d){{4,7}}"
 # Not right after "digit." or "digit,": the 020 of "1.020.000" is part of a number, not a phone.
@@ -57,7 +65,12 @@ def pseudonymize_nik(nik: str, key: bytes) -> str:
 
 
 def redact_text(text: str) -> str:
-    """Replace e-mail-, NIK- and phone-like strings with [EMAIL], [NIK], [TELEPON]; other numbers stay."""
+    """Replace e-mail-, NIK- and phone-like strings with [EMAIL], [NIK], [TELEPON]; other numbers stay.
+
+    Invisible characters are dropped first (they could split a NIK unseen) and full-width digits
+    become ASCII ones (NFKC), so no way of writing the digits hides them.
+    """
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
     text = _EMAIL.sub(EMAIL_TOKEN, text)
     text = _NIK.sub(NIK_TOKEN, text)
     return _PHONE.sub(_phone_unless_amount, text)
@@ -68,3 +81,46 @@ def _phone_unless_amount(match: re.Match[str]) -> str:
     if _AMOUNT_BEFORE.search(match.string, 0, match.start()):
         return match.group(0)
     return PHONE_TOKEN
+
+
+KEPT_FIELDS = frozenset(
+    {
+        "event_id", "type", "office_id", "occurred_at", "v", "ticket_id", "complaint_id", "survey_id",
+        "service_code", "counter_id", "category", "channel", "outcome", "reason", "priority_group", "reporter_ref",
+    }
+)  # fmt: skip
+"""Top-level contract fields kept as sent: identifiers and codes, which the tables join on."""
+MAX_DEPTH = 64
+TOO_DEEP = "[TERLALU_DALAM]"
+
+
+def redact_document(document: dict[str, Any]) -> dict[str, Any]:
+    """A JSON object with every string, key and long integer redacted, except the top-level KEPT_FIELDS.
+
+    Offices' systems send fields the contract does not know (`reporter: {nik, phone}`, `nik_pelapor`,
+    `citizen_nik` on a ticket, free text on any event): whatever is stored must hold none of it raw,
+    so everything but the identifiers is redacted, at any depth. A NIK sent as a JSON number becomes
+    the token as a string. Nesting deeper than MAX_DEPTH is replaced by a marker, not walked.
+    """
+    return {
+        key: value if key in KEPT_FIELDS and isinstance(value, str | int) else _redact_value(value, 1)
+        for key, value in document.items()
+    }
+
+
+def _redact_value(value: Any, depth: int) -> Any:
+    if depth > MAX_DEPTH:
+        return TOO_DEEP
+    if isinstance(value, str):
+        return redact_text(value)
+    if isinstance(value, bool) or not isinstance(value, int | dict | list):
+        return value
+    if isinstance(value, int):
+        if abs(value) < 10**9:
+            return value
+        written = str(value)
+        redacted = redact_text(written)
+        return value if redacted == written else redacted
+    if isinstance(value, list):
+        return [_redact_value(item, depth + 1) for item in value]
+    return {redact_text(str(key)): _redact_value(item, depth + 1) for key, item in value.items()}

@@ -17,6 +17,7 @@ import orjson
 
 from pantau.contract import ComplaintFiled, DeadLetter, EventValidator
 from pantau.kafka import topics
+from pantau.privacy import redact_text
 from sinks.privacy_filter import PrivacyFilter
 
 
@@ -63,7 +64,11 @@ def fact_row(record: KafkaRecord) -> dict[str, Any]:
 
 
 def dead_letter_row(record: KafkaRecord) -> dict[str, Any]:
+    """A dead letter as sent, with its raw text and reason redacted again: not every producer is Pantau's."""
     row = fact_row(record)
+    for column in ("raw", "reason"):
+        if column in row:
+            row[column] = redact_text(str(row[column]))
     row.setdefault("received_at", _kafka_time(record))
     row["_version"] = 1
     return row
@@ -80,9 +85,7 @@ class RawEventRows:
         event = self._validator.validate(record.value, received_at=_kafka_time(record))
         if isinstance(event, DeadLetter):
             return None  # dead-lettered by the stream worker, which reads the same message
-        document = orjson.loads(record.value)
-        if isinstance(event, ComplaintFiled):
-            document = self._privacy.scrub_complaint(document)
+        document = self._privacy.scrub_event(orjson.loads(record.value), isinstance(event, ComplaintFiled))
         return {
             "event_id": event.event_id,
             "type": event.type,

@@ -24,6 +24,7 @@ from clickhouse_connect.driver.exceptions import ClickHouseError as DriverError
 from kafka import KafkaConsumer, OffsetAndMetadata, TopicPartition
 from kafka.errors import CommitFailedError, IllegalStateError, KafkaError
 
+from pantau.privacy import redact_text
 from sinks.columns import row_converter, table_columns
 from sinks.routes import KafkaRecord, Route, UnreadableMessage
 
@@ -180,8 +181,8 @@ def _unreadable(record: KafkaRecord, exc: Exception) -> dict[str, Any]:
     return {
         "source": f"kafka:{record.topic}",
         "position": record.position,
-        "raw": record.value.decode("utf-8", errors="replace"),
-        "reason": f"unreadable_fact ({exc})",
+        "raw": redact_text(record.value.decode("utf-8", errors="replace")),
+        "reason": redact_text(f"unreadable_fact ({exc})"),
         "reason_code": "unreadable_fact",
         "received_at": datetime.now(UTC),
         "_version": 1,

@@ -12,6 +12,8 @@ from enum import StrEnum
 
 import orjson
 
+from pantau.privacy import redact_text
+
 
 class ReasonCode(StrEnum):
     """Every reason an event can be dead-lettered for."""
@@ -68,8 +70,9 @@ def dead_letter_message(
         {
             "source": source,
             "position": position,
-            "raw": dead_letter.raw,
-            "reason": str(dead_letter.reason),
+            # Redacted before it leaves the process: a refused complaint still carries a NIK and phone.
+            "raw": redact_text(dead_letter.raw),
+            "reason": redact_text(str(dead_letter.reason)),
             "reason_code": dead_letter.reason.code.value,
             "field": dead_letter.reason.field,
             "office_id": office_id or office_id_hint(dead_letter.raw),
