@@ -63,6 +63,11 @@ class PantauSettings(BaseSettings):
         default=None,
         description="Key of the NIK pseudonyms (HMAC); unset: a random key kept in .pantau/pseudonym.key.",
     )
+    event_max_bytes: int = Field(
+        default=64 * 1024,
+        gt=0,
+        description="Largest single event the replay and the gateway send; a larger one is a too_large dead letter.",
+    )
     future_tolerance_min: float = Field(
         default=10.0,
         ge=0,

@@ -70,10 +70,32 @@ def create_producer(settings: PantauSettings, **overrides: Any) -> KafkaProducer
         ) from None
 
 
+DEFAULT_MAX_EVENT_BYTES = 64 * 1024
+"""The default PANTAU_EVENT_MAX_BYTES: far above any real event, well below Kafka's 1 MB message limit."""
+KEPT_RAW_BYTES = 4096
+"""How much of a too-large input its dead letter keeps."""
+
+
+def truncated(raw: bytes, keep: int = KEPT_RAW_BYTES) -> str:
+    """The start of an oversized input as text, saying how much was cut."""
+    if len(raw) <= keep:
+        return raw.decode("utf-8", errors="replace")
+    return raw[:keep].decode("utf-8", errors="replace") + f"... [{len(raw) - keep:,} more bytes not kept]"
+
+
 class EventPublisher:
     """Validates raw events and sends them to Kafka; one instance per input source."""
 
-    def __init__(self, producer: KafkaProducer, validator: EventValidator, topic_prefix: str, source: str) -> None:
+    def __init__(
+        self,
+        producer: KafkaProducer,
+        validator: EventValidator,
+        topic_prefix: str,
+        source: str,
+        max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES,
+    ) -> None:
+        """`max_event_bytes` (PANTAU_EVENT_MAX_BYTES): a larger event is a too_large dead letter, kept truncated."""
+        self._max_event_bytes = max_event_bytes
         self._producer = producer
         self._validator = validator
         self._events_topic = topics.EVENTS.name(topic_prefix)
@@ -90,6 +112,13 @@ class EventPublisher:
         (the gateway's per-office keys).
         """
         self.counts.received += 1
+        if len(payload) > self._max_event_bytes:
+            # Kafka would refuse it (and fail the whole replay); an event is a few hundred bytes.
+            reason = DeadLetterReason(
+                ReasonCode.TOO_LARGE, None, f"{len(payload):,} bytes; the limit is {self._max_event_bytes:,}"
+            )
+            self._send_dead_letter(DeadLetter(raw=truncated(payload), reason=reason), position)
+            return Refused(reason)
         result = self._validator.validate(payload, received_at=datetime.now(UTC))
         if isinstance(result, DeadLetter):
             self._send_dead_letter(result, position)
@@ -107,9 +136,9 @@ class EventPublisher:
         return Accepted(result)
 
     def refuse(self, raw: bytes, reason: DeadLetterReason, position: str) -> Refused:
-        """Dead-letter input that never reached validation (too large, unreadable line ...)."""
+        """Dead-letter input that never reached validation (too large, unreadable line ...), kept truncated."""
         self.counts.received += 1
-        self._send_dead_letter(DeadLetter(raw=raw.decode("utf-8", errors="replace"), reason=reason), position)
+        self._send_dead_letter(DeadLetter(raw=truncated(raw), reason=reason), position)
         return Refused(reason)
 
     def flush(self, timeout_s: float | None = 60.0) -> None:

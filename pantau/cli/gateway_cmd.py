@@ -50,6 +50,7 @@ def gateway(
         EventValidator(load_catalog(settings.catalog), settings.future_tolerance),
         settings.topic_prefix,
         source="gateway",
+        max_event_bytes=settings.event_max_bytes,
     )
     app = create_app(
         publisher,

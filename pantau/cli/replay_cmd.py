@@ -75,7 +75,13 @@ def replay(
     )
     validator = EventValidator(load_catalog(settings.catalog), settings.future_tolerance)
     source = f"file:{file.name}"
-    publisher = EventPublisher(create_producer(settings), validator, settings.topic_prefix, source=source)
+    publisher = EventPublisher(
+        create_producer(settings),
+        validator,
+        settings.topic_prefix,
+        source=source,
+        max_event_bytes=settings.event_max_bytes,
+    )
     prefix = settings.topic_prefix
     events_topic, dead_topic = topics.EVENTS.name(prefix), topics.DEAD_LETTERS.name(prefix)
     probe: LagProbe | None = None

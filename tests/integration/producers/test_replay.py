@@ -73,6 +73,28 @@ def test_replay_round_trip_with_dead_letters(kafka_bootstrap: str, prefix: str, 
     assert broken["raw"] == "{broken json" and broken["source"] == "file:day.jsonl"
 
 
+def test_a_line_over_the_size_limit_is_a_truncated_dead_letter_and_the_replay_goes_on(
+    kafka_bootstrap: str, prefix: str, tmp_path: Path
+) -> None:
+    """A 2 MB line (over Kafka's 1 MB message limit) used to abort the replay; later lines were never sent."""
+    huge = orjson.dumps({**event(1), "note": "x" * 2_000_000})
+    path = tmp_path / "day.jsonl"
+    path.write_bytes(b"\n".join([orjson.dumps(event(0)), huge, orjson.dumps(event(2))]) + b"\n")
+    settings = PantauSettings(kafka_bootstrap=kafka_bootstrap, topic_prefix=prefix)
+    publisher = EventPublisher(create_producer(settings), EventValidator(load_catalog()), prefix, "file:day.jsonl")
+
+    counts = replay_file(path, publisher)
+    publisher.close()
+
+    assert (counts.received, counts.accepted, counts.dead_lettered) == (3, 2, 1)
+    events = consume_messages(kafka_bootstrap, topics.EVENTS.name(prefix), 2)
+    assert sorted(orjson.loads(value)["event_id"] for _, value in events) == ["ev-0", "ev-2"]
+    [(_, value)] = consume_messages(kafka_bootstrap, topics.DEAD_LETTERS.name(prefix), 1)
+    dead = orjson.loads(value)
+    assert (dead["position"], dead["reason_code"]) == ("2", "too_large")
+    assert len(dead["raw"]) < 5000 and "more bytes not kept" in dead["raw"]
+
+
 def test_replay_of_a_csv_export(kafka_bootstrap: str, prefix: str, tmp_path: Path) -> None:
     path = tmp_path / "export.csv"
     path.write_text(
