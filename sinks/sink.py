@@ -26,6 +26,7 @@ from kafka.errors import CommitFailedError, IllegalStateError, KafkaError
 
 from pantau.privacy import redact_text
 from sinks.columns import row_converter, table_columns
+from sinks.partitions import blocks_by_month, monthly_partition_columns
 from sinks.routes import KafkaRecord, Route, UnreadableMessage
 
 log = logging.getLogger(__name__)
@@ -76,6 +77,11 @@ class ClickHouseSink:
             for table in {route.table for route in routes} | {"dead_letters"}
         }
         self._converters = {table: row_converter(columns) for table, columns in self._columns.items()}
+        monthly = monthly_partition_columns(client, database)
+        self._month_column = {
+            table: [column.name for column in columns].index(monthly[table]) if table in monthly else None
+            for table, columns in self._columns.items()
+        }
         self.stats = SinkStats()
         consumer.subscribe(sorted(self._routes))
 
@@ -99,9 +105,9 @@ class ClickHouseSink:
         while True:
             try:
                 for table, rows in batches.items():
-                    self._insert(
-                        self._client, f"{self._database}.{table}", rows, [c.name for c in self._columns[table]]
-                    )
+                    names = [c.name for c in self._columns[table]]
+                    for block in blocks_by_month(rows, self._month_column[table]):
+                        self._insert(self._client, f"{self._database}.{table}", block, names)
                 break
             except DriverError as exc:
                 self.stats.insert_retries += 1

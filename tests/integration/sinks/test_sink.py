@@ -218,3 +218,37 @@ def test_a_commit_skips_partitions_taken_away_since_the_poll(clickhouse: Client,
 
     assert sink._commit({kept: [record], lost: [record]}, None)
     assert {tp: meta.offset for tp, meta in consumer.committed.items()} == {kept: 7}, "the kept one only"
+
+
+def test_a_batch_spanning_150_months_lands_and_the_next_office_still_lands(
+    kafka_bootstrap: str, prefix: str, clickhouse: Client, migrated_database: str
+) -> None:
+    """A backfill from 2014 on gives window rows over 150 months in one batch (ClickHouse takes at most 100
+    partitions per INSERT block); the batch used to fail every insert, for every office, forever."""
+    windows = [
+        {
+            "office_id": "MPP-JKT-01",
+            "service_code": "KTP",
+            "window_start": f"{2014 + month // 12}-{month % 12 + 1:02d}-03T01:00:00+00:00",
+            "window_s": 3600,
+            "served": 1,
+            "abandoned": 0,
+            "breaches": 0,
+            "complaints": 0,
+            "_version": 1,
+        }
+        for month in range(150)
+    ]
+    send(kafka_bootstrap, topics.WINDOW_METRICS.name(prefix), [orjson.dumps(w) for w in windows])
+    send(kafka_bootstrap, topics.TICKETS.name(prefix), [orjson.dumps(ticket_fact(1))])  # another office's row
+    sink = make_sink(kafka_bootstrap, prefix, clickhouse, migrated_database)
+
+    drain(sink, 151)
+
+    db = migrated_database
+    landed = clickhouse.query(
+        f"SELECT count(), uniqExact(toYYYYMM(window_start)) FROM {db}.window_metrics FINAL"
+    ).result_rows
+    assert landed == [(150, 150)]
+    assert clickhouse.query(f"SELECT count() FROM {db}.tickets FINAL").result_rows == [(1,)]
+    assert sink.stats.insert_retries == 0
