@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import typer
@@ -40,8 +41,15 @@ app.command("up")(up)
 app.command("worker")(worker)
 
 
+PRIVATE_UMASK = 0o077
+"""Files Pantau creates are its user's alone (0600, folders 0700): the embedded ClickHouse, the local
+Kafka's data and logs (the broker inherits the umask), the pseudonym key, logs and reports all hold
+data about citizens or the means to link it."""
+
+
 def main() -> None:
     """Run the CLI; a PantauError becomes a clear message on stderr and exit status 2."""
+    os.umask(PRIVATE_UMASK)
     try:
         app()
     except PantauError as exc:

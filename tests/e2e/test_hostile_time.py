@@ -113,3 +113,16 @@ def test_hostile_arrival_through_pantau_up_gives_the_in_order_tables(
         assert datetime.fromisoformat(str(newest).replace(" ", "T")).replace(tzinfo=UTC).year == 2026
     finally:
         pipeline.stop_all()
+
+
+def test_what_pantau_writes_is_private_to_its_user(tmp_path: Path, kafka_bootstrap: str) -> None:
+    """The embedded store, logs and keys of a CLI run: no group or other permission on any file or folder."""
+    pipeline = CliPipeline(kafka_bootstrap, tmp_path / "private")
+    pipeline.workdir.mkdir()
+    result = pipeline.run("migrate")
+    assert result.returncode == 0, result.stderr
+
+    created = [path for path in pipeline.workdir.rglob("*")]
+    assert len(created) > 10
+    exposed = [str(path) for path in created if path.stat().st_mode & 0o077]
+    assert exposed == []
