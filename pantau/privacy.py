@@ -124,3 +124,22 @@ def _redact_value(value: Any, depth: int) -> Any:
     if isinstance(value, list):
         return [_redact_value(item, depth + 1) for item in value]
     return {redact_text(str(key)): _redact_value(item, depth + 1) for key, item in value.items()}
+
+
+def scrub_event(document: dict[str, Any], key: bytes) -> dict[str, Any]:
+    """An event as Pantau keeps it, in Kafka as in ClickHouse: a complaint's NIK as its pseudonym, the rest redacted.
+
+    `reporter_nik` becomes `reporter_ref` (none for a "NIK" without digits, e.g. "tidak ada"); a
+    `reporter_ref` that is itself NIK-like (a foreign producer's mistake) is pseudonymized too. Then
+    every other string is redacted (`redact_document`). Raises ValueError for an empty key.
+    """
+    scrubbed = dict(document)
+    if scrubbed.get("type") == "complaint.filed":
+        nik = scrubbed.pop("reporter_nik", None)
+        ref = scrubbed.get("reporter_ref")
+        if isinstance(ref, str) and redact_text(ref) != ref:
+            nik, ref = ref, None
+            scrubbed.pop("reporter_ref")
+        if isinstance(nik, str) and normalize_nik(nik):
+            scrubbed["reporter_ref"] = pseudonymize_nik(nik, key)
+    return redact_document(scrubbed)

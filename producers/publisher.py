@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
 from kafka import KafkaProducer
 from kafka.errors import KafkaError
 
@@ -20,6 +21,7 @@ from pantau.contract.models import Event
 from pantau.errors import DeliveryError, KafkaUnavailableError
 from pantau.kafka import topics
 from pantau.kafka.client_config import kafka_connection_config
+from pantau.privacy import scrub_event
 from pantau.settings import PantauSettings
 
 
@@ -93,9 +95,16 @@ class EventPublisher:
         topic_prefix: str,
         source: str,
         max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES,
+        pseudonym_key: bytes | None = None,
     ) -> None:
-        """`max_event_bytes` (PANTAU_EVENT_MAX_BYTES): a larger event is a too_large dead letter, kept truncated."""
+        """`max_event_bytes` (PANTAU_EVENT_MAX_BYTES): a larger event is a too_large dead letter, kept truncated.
+
+        `pseudonym_key`: when given (the replay and the gateway), each accepted event is sent as
+        Pantau keeps it (pantau.privacy.scrub_event): a complaint's NIK as `reporter_ref`, every other
+        string redacted, so no raw NIK enters Kafka through Pantau's own ingress.
+        """
         self._max_event_bytes = max_event_bytes
+        self._pseudonym_key = pseudonym_key
         self._producer = producer
         self._validator = validator
         self._events_topic = topics.EVENTS.name(topic_prefix)
@@ -131,6 +140,8 @@ class EventPublisher:
             )
             self._send_dead_letter(DeadLetter(raw=payload.decode("utf-8", errors="replace"), reason=reason), position)
             return Refused(reason)
+        if self._pseudonym_key is not None:
+            payload = orjson.dumps(scrub_event(orjson.loads(payload), self._pseudonym_key))
         self._send(self._events_topic, result.office_id.encode(), payload, position)
         self.counts.accepted += 1
         return Accepted(result)

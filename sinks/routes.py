@@ -15,7 +15,7 @@ from typing import Any
 
 import orjson
 
-from pantau.contract import ComplaintFiled, DeadLetter, EventValidator
+from pantau.contract import DeadLetter, EventValidator
 from pantau.kafka import topics
 from pantau.privacy import redact_text
 from sinks.privacy_filter import PrivacyFilter
@@ -85,7 +85,7 @@ class RawEventRows:
         event = self._validator.validate(record.value, received_at=_kafka_time(record))
         if isinstance(event, DeadLetter):
             return None  # dead-lettered by the stream worker, which reads the same message
-        document = self._privacy.scrub_event(orjson.loads(record.value), isinstance(event, ComplaintFiled))
+        document = self._privacy.scrub_event(orjson.loads(record.value))
         return {
             "event_id": event.event_id,
             "type": event.type,

@@ -13,6 +13,7 @@ from pantau.cli.options import BootstrapOption, CatalogOption, build_settings
 from pantau.contract import EventValidator
 from pantau.errors import ConfigurationError
 from pantau.kafka.admin import bootstrap_reachable
+from pantau.secrets import pseudonym_key
 from producers.gateway import GatewayLimits, OfficeKeys, RateLimiter, create_app
 from producers.publisher import EventPublisher, create_producer
 
@@ -51,6 +52,7 @@ def gateway(
         settings.topic_prefix,
         source="gateway",
         max_event_bytes=settings.event_max_bytes,
+        pseudonym_key=pseudonym_key(settings),
     )
     app = create_app(
         publisher,

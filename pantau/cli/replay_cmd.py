@@ -23,6 +23,7 @@ from pantau.kafka import topics
 from pantau.kafka.lag import LagProbe
 from pantau.runtime.settle import SettleReport
 from pantau.runtime.worker_dead_letters import WorkerDeadLetters
+from pantau.secrets import pseudonym_key
 from pantau.settings import PantauSettings
 from producers.publisher import EventPublisher, PublishCounts, create_producer
 from producers.replay import ReplayLedger, replay_file
@@ -81,6 +82,7 @@ def replay(
         settings.topic_prefix,
         source=source,
         max_event_bytes=settings.event_max_bytes,
+        pseudonym_key=pseudonym_key(settings),
     )
     prefix = settings.topic_prefix
     events_topic, dead_topic = topics.EVENTS.name(prefix), topics.DEAD_LETTERS.name(prefix)

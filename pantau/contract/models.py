@@ -83,6 +83,8 @@ class ComplaintFiled(_Event):
     channel: Identifier | None = None
     service_code: Identifier | None = None
     reporter_nik: str | None = None
+    reporter_ref: Annotated[str, StringConstraints(max_length=128)] | None = None
+    """The NIK's keyed pseudonym, set instead of reporter_nik by Pantau's own ingress (CONTRACT section 1)."""
     text: Annotated[str, StringConstraints(max_length=10_000)] | None = None
 
 

@@ -132,7 +132,11 @@ class ComplaintState:
         self.service_code = event.service_code or ""
         # A "NIK" without digits ("-", "tidak ada") identifies nobody: no pseudonym rather than a crash.
         nik = event.reporter_nik or ""
-        self.reporter_ref = pseudonymize_nik(nik, nik_key) if normalize_nik(nik) else ""
+        ref = event.reporter_ref or ""
+        if not nik and ref and redact_text(ref) != ref:
+            nik, ref = ref, ""  # a NIK sent as reporter_ref by a foreign producer
+        # Pantau's own ingress already turned the NIK into reporter_ref with the same key.
+        self.reporter_ref = pseudonymize_nik(nik, nik_key) if normalize_nik(nik) else ref
         self.text_redacted = redact_text(event.text) if event.text else ""
         # Judged on the raw text: redaction only removes numbers and addresses, never these words.
         self.pungli = is_pungli(event.category, event.text, policy)

@@ -66,6 +66,14 @@ def test_a_dead_letter_is_redacted_before_it_is_sent() -> None:
 def test_a_nik_without_digits_gives_no_pseudonym_and_no_failure() -> None:
     complaint = {"type": "complaint.filed", "complaint_id": "C1", "reporter_nik": "tidak ada", "text": "lama"}
 
-    stored = PrivacyFilter(b"key").scrub_event(complaint, is_complaint_filing=True)
+    stored = PrivacyFilter(b"key").scrub_event(complaint)
 
     assert "reporter_nik" not in stored and "reporter_ref" not in stored and stored["text"] == "lama"
+
+
+def test_a_nik_like_reporter_ref_from_a_foreign_producer_is_pseudonymized() -> None:
+    complaint = {"type": "complaint.filed", "complaint_id": "C1", "reporter_ref": "3171 0123 4567 0080"}
+
+    stored = PrivacyFilter(b"key").scrub_event(complaint)
+
+    assert stored["reporter_ref"].startswith("nik_") and not leaks(orjson.dumps(stored).decode())

@@ -18,6 +18,7 @@ from pantau.contract import EventValidator
 from pantau.kafka import topics
 from pantau.kafka.admin import ensure_topics
 from pantau.kafka.topics import topic_names
+from pantau.privacy import pseudonymize_nik
 from pantau.settings import PantauSettings
 from producers.publisher import EventPublisher, create_producer
 from producers.replay import replay_file
@@ -93,6 +94,41 @@ def test_a_line_over_the_size_limit_is_a_truncated_dead_letter_and_the_replay_go
     dead = orjson.loads(value)
     assert (dead["position"], dead["reason_code"]) == ("2", "too_large")
     assert len(dead["raw"]) < 5000 and "more bytes not kept" in dead["raw"]
+
+
+def test_pantau_s_ingress_puts_no_nik_or_phone_into_kafka(kafka_bootstrap: str, prefix: str, tmp_path: Path) -> None:
+    """The replay (and the gateway, through the same publisher) pseudonymizes and redacts before producing."""
+    nik, key = "3171012345670080", b"ingress-key"
+    complaint = {
+        "event_id": "c-1",
+        "type": "complaint.filed",
+        "office_id": "MPP-JKT-01",
+        "occurred_at": "2026-11-02T09:00:00+07:00",
+        "v": 1,
+        "complaint_id": "C1",
+        "category": "waktu",
+        "reporter_nik": "3171.0123.4567.0080",
+        "text": "lama sekali, hubungi (0812) 3456-0080",
+        "reporter": {"nik": nik, "phone": "+62 812 3456 0080"},
+    }
+    ticket = {**event(1), "citizen_nik": "3171/0123/4567/0080"}
+    path = tmp_path / "day.jsonl"
+    path.write_bytes(orjson.dumps(complaint) + b"\n" + orjson.dumps(ticket) + b"\n")
+    settings = PantauSettings(kafka_bootstrap=kafka_bootstrap, topic_prefix=prefix)
+    publisher = EventPublisher(
+        create_producer(settings), EventValidator(load_catalog()), prefix, "file:day.jsonl", pseudonym_key=key
+    )
+
+    counts = replay_file(path, publisher)
+    publisher.close()
+
+    assert counts.accepted == 2
+    sent = [orjson.loads(value) for _, value in consume_messages(kafka_bootstrap, topics.EVENTS.name(prefix), 2)]
+    digits = "".join(ch for ch in orjson.dumps(sent).decode() if ch.isdigit())
+    assert nik not in digits and "81234560080" not in digits
+    [filed] = [e for e in sent if e["type"] == "complaint.filed"]
+    assert filed["reporter_ref"] == pseudonymize_nik(nik, key) and "reporter_nik" not in filed
+    assert EventValidator(load_catalog()).validate(orjson.dumps(filed)).type == "complaint.filed"  # type: ignore[union-attr]
 
 
 def test_replay_of_a_csv_export(kafka_bootstrap: str, prefix: str, tmp_path: Path) -> None:
