@@ -36,17 +36,21 @@ class EventIds:
     def __init__(self, horizon_s: float) -> None:
         self._horizon = timedelta(seconds=horizon_s)
 
-    def conflict(self, event: Event, digest: str, raw: str, stores: Stores) -> DeadLetter | None:
-        """A conflicting_duplicate dead letter if the event_id was first seen with other content, else None."""
+    def conflict(self, event: Event, digest: str, raw: bytes | None, stores: Stores) -> DeadLetter | None:
+        """A conflicting_duplicate dead letter if the event_id was first seen with other content, else None.
+
+        `raw`: the event as received, kept in the dead letter (its validated form when not given).
+        """
         seen = stores.event_ids.get(f"{event.office_id}|{event.event_id}")
         if seen is None or seen[0] == digest:
             return None
+        text = raw.decode("utf-8", errors="replace") if raw is not None else event.model_dump_json()
         reason = DeadLetterReason(
             ReasonCode.CONFLICTING_DUPLICATE,
             "event_id",
             f"{event.event_id!r} was first received at {seen[1]} with other content; the first one stands",
         )
-        return DeadLetter(raw=raw, reason=reason)
+        return DeadLetter(raw=text, reason=reason)
 
     def remember(self, event: Event, digest: str, position: str, clock: OfficeClock, stores: Stores) -> None:
         """Note a first-seen event_id and book its removal a horizon past the office clock."""

@@ -94,8 +94,7 @@ class EventProcessor:
         sweeps run last, after the event had its chance to refresh a ticket about to expire.
         """
         digest = content_digest(event)
-        raw_text = raw.decode("utf-8", errors="replace") if raw is not None else event.model_dump_json()
-        conflict = self._event_ids.conflict(event, digest, raw_text, stores)
+        conflict = self._event_ids.conflict(event, digest, raw, stores)
         if conflict is not None:
             return [self._dead_letter(conflict, position, received_at or event.occurred_at, event.office_id)]
         clock = OfficeClock.load(stores.clocks, event.office_id)
