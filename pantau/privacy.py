@@ -31,6 +31,8 @@ PSEUDONYM_PREFIX = "nik_"
 
 _SEP = r"[ \t.\-/]"
 _INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+_DISGUISE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]|(?![0-9])\\d")
+"""An invisible character, or a digit that is not ASCII: the text needs the careful path."""
 _EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
 _NIK = re.compile(r"(?<!\d)(?:\d[ \t.\-/_]{0,3}){15}\d(?!\d)")
 # Mobile: 0 / 62 / +62, then 8, then 7-11 more digits (10-13 digits in national form); or the prefix
@@ -67,13 +69,45 @@ def pseudonymize_nik(nik: str, key: bytes) -> str:
 def redact_text(text: str) -> str:
     """Replace e-mail-, NIK- and phone-like strings with [EMAIL], [NIK], [TELEPON]; other numbers stay.
 
-    Invisible characters are dropped first (they could split a NIK unseen) and full-width digits
-    become ASCII ones (NFKC), so no way of writing the digits hides them.
+    Invisible characters (which could split a NIK unseen) and non-ASCII digits (full-width ３１７１)
+    hide nothing: the patterns run on a shadow of the text without the former and with the latter
+    as ASCII digits, and what they find is replaced in the text itself, so everything else stays
+    exactly as written.
     """
-    text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
-    text = _EMAIL.sub(EMAIL_TOKEN, text)
-    text = _NIK.sub(NIK_TOKEN, text)
-    return _PHONE.sub(_phone_unless_amount, text)
+    if _DISGUISE.search(text) is None:
+        text = _EMAIL.sub(EMAIL_TOKEN, text)
+        text = _NIK.sub(NIK_TOKEN, text)
+        return _PHONE.sub(_phone_unless_amount, text)
+    return _redact_disguised(text)
+
+
+def _redact_disguised(text: str) -> str:
+    kept = [index for index, char in enumerate(text) if _INVISIBLE.match(char) is None]
+    shadow = "".join(_ascii_digit(text[index]) for index in kept)
+    spans: list[tuple[int, int, str]] = []  # in shadow positions
+    for pattern, token in ((_EMAIL, EMAIL_TOKEN), (_NIK, NIK_TOKEN), (_PHONE, PHONE_TOKEN)):
+        for match in pattern.finditer(shadow):
+            if token == PHONE_TOKEN and _phone_unless_amount(match) != PHONE_TOKEN:
+                continue
+            spans.append((match.start(), match.end(), token))
+        for start, end, _ in spans:  # found text is masked, so a later pattern cannot take it again
+            shadow = shadow[:start] + "\x00" * (end - start) + shadow[end:]
+    out, position = [], 0
+    for start, end, token in sorted(spans):
+        first, last = kept[start], kept[end - 1] + 1
+        out += [text[position:first], token]
+        position = last
+    out.append(text[position:])
+    return "".join(out)
+
+
+def _ascii_digit(char: str) -> str:
+    if char.isdigit() and not char.isascii():
+        try:
+            return str(unicodedata.digit(char))
+        except ValueError:  # a digit-like character without a decimal value (superscripts): left alone
+            return char
+    return char
 
 
 def _phone_unless_amount(match: re.Match[str]) -> str:

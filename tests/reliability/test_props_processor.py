@@ -18,6 +18,8 @@ from hypothesis import strategies as st
 
 from pantau.contract import DeadLetter, EventValidator
 from pantau.kafka import topics
+from pantau.privacy import redact_text
+from streams.event_ids import content_digest
 from streams.processor import EventProcessor, Output, Stores
 from tests.reliability.strategies import CATALOG, OFFICE_IDS, dumps, hostile_payloads, small_ids, valid_events
 
@@ -66,13 +68,23 @@ def test_every_invalid_event_yields_exactly_one_dead_letter_and_valid_ones_none(
     results = run(processor, payloads, stores)
 
     offices: set[str] = set()
+    first_seen: dict[tuple[str, str], str] = {}  # (office, event_id) -> content digest of its first version
+    conflicting = 0
     for position, (raw, outputs) in enumerate(zip(payloads, results, strict=True)):
         dead = [output for output in outputs if output.topic == topics.DEAD_LETTERS]
-        if isinstance(VALIDATOR.validate(raw, received_at=NOW), DeadLetter):
+        event = VALIDATOR.validate(raw, received_at=NOW)
+        digest = None if isinstance(event, DeadLetter) else content_digest(event)
+        seen = (
+            None if isinstance(event, DeadLetter) else first_seen.setdefault((event.office_id, event.event_id), digest)
+        )
+        if isinstance(event, DeadLetter) or seen != digest:
             assert len(outputs) == len(dead) == 1
             letter = orjson.loads(dead[0].value)  # type: ignore[arg-type]
             assert (letter["source"], letter["position"]) == (SOURCE, str(position))
-            assert letter["raw"] == raw.decode("utf-8", errors="replace") and letter["reason_code"]
+            assert letter["raw"] == redact_text(raw.decode("utf-8", errors="replace")) and letter["reason_code"]
+            if not isinstance(event, DeadLetter):  # the same event_id as an earlier event, other content
+                assert letter["reason_code"] == "conflicting_duplicate"
+                conflicting += 1
         else:
             assert not dead
             office_id = json.loads(raw)["office_id"]  # json, not orjson: see test_nan_is_not_json
@@ -84,7 +96,7 @@ def test_every_invalid_event_yields_exactly_one_dead_letter_and_valid_ones_none(
             assert output.value if isinstance(output.value, bytes) else orjson.dumps(output.value)
     dead_letters = sum(output.topic == topics.DEAD_LETTERS for outputs in results for output in outputs)
     invalid = sum(isinstance(VALIDATOR.validate(raw, received_at=NOW), DeadLetter) for raw in payloads)
-    assert dead_letters == invalid
+    assert dead_letters == invalid + conflicting
     for store in (stores.tickets, stores.windows, stores.complaints, stores.ikm, stores.surveys_seen):
         assert all(key.split("|")[0] in offices for key in store)
         orjson.dumps(store)  # Faust tables serialize their values
