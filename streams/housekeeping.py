@@ -56,8 +56,12 @@ class Housekeeping:
     def sweep(self, clock: OfficeClock, stores: Stores) -> list[Output]:
         """Expire, drop and report whatever the due sweep buckets hold."""
         outputs: list[Output] = []
-        dropped = {"windows": stores.windows, "late": stores.late, "surveys": stores.surveys_seen}
-        dropped["event_ids"] = stores.event_ids
+        dropped = {
+            "windows": stores.windows,
+            "late": stores.late,
+            "surveys": stores.surveys_seen,
+            "event_ids": stores.event_ids,
+        }
         for kind, key in clock.take_due(stores.sweep):
             if kind == "tickets":
                 outputs += self._ticket_due(key, clock, stores)
@@ -81,7 +85,6 @@ class Housekeeping:
         state.expired = True
         stores.tickets[key] = state.to_dict()
         self._breaches.forget(state.office_id, state.ticket_id, stores)
-        assert state.touched_at is not None or state.last_event_at is not None
         since = state.touched_at or state.last_event_at
         assert since is not None
         clock.schedule(stores.sweep, since + timedelta(seconds=self._horizon_s), "tickets", key)

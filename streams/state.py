@@ -64,9 +64,9 @@ class OfficeClock:
 
     The clock only moves with accepted events (an event from the future is a dead letter before it
     gets here), and never goes back. `live` says whether the event that last moved it arrived
-    within `live_lag` of occurring: an office whose systems send in real time is judged by the wall
-    clock between its events (live breaches), one fed history (a replay, a backfill, a simulation
-    catching up) by its event clock only.
+    within the live lag (PANTAU_STREAM_LIVE_MAX_AHEAD_S) of occurring: an office whose systems send
+    in real time is judged by the wall clock between its events (live breaches), one fed history (a
+    replay, a backfill, a simulation catching up) by its event clock only.
 
     Expiry and retention are scheduled into hour buckets by due time, so a sweep reads a bucket's
     items instead of scanning every key of every store. A bucket is a header `office|hour` holding
