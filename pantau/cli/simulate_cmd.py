@@ -16,6 +16,7 @@ from pantau.cli.options import BootstrapOption, CatalogOption, build_settings
 from pantau.cli.replay_cmd import print_summary
 from pantau.contract import EventValidator
 from pantau.errors import ConfigurationError
+from pantau.secrets import pseudonym_key
 from producers.publisher import EventPublisher, create_producer
 from producers.simulator import SimulatedRecord, SimulationOptions, simulate
 
@@ -79,6 +80,7 @@ def simulate_command(
         EventValidator(loaded, settings.future_tolerance),
         settings.topic_prefix,
         source=f"simulator:seed={seed}",
+        pseudonym_key=pseudonym_key(settings),
     )
     try:
         for position, record in enumerate(paced, start=1):

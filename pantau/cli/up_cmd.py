@@ -97,6 +97,7 @@ def up(
                     EventValidator(loaded_catalog, settings.future_tolerance),
                     settings.topic_prefix,
                     source=f"simulator:seed={seed}",
+                    pseudonym_key=pseudonym_key(settings),
                 )
                 feeder = PublishingThread(records, publisher, stop)
                 feeder.start()
