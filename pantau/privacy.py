@@ -86,12 +86,17 @@ def _redact_disguised(text: str) -> str:
     shadow = "".join(_ascii_digit(text[index]) for index in kept)
     spans: list[tuple[int, int, str]] = []  # in shadow positions
     for pattern, token in ((_EMAIL, EMAIL_TOKEN), (_NIK, NIK_TOKEN), (_PHONE, PHONE_TOKEN)):
-        for match in pattern.finditer(shadow):
-            if token == PHONE_TOKEN and _phone_unless_amount(match) != PHONE_TOKEN:
-                continue
-            spans.append((match.start(), match.end(), token))
-        for start, end, _ in spans:  # found text is masked, so a later pattern cannot take it again
-            shadow = shadow[:start] + "\x00" * (end - start) + shadow[end:]
+        found = [
+            (match.start(), match.end(), token)
+            for match in pattern.finditer(shadow)
+            if token != PHONE_TOKEN or _phone_unless_amount(match) == PHONE_TOKEN
+        ]
+        if found:  # found text is masked, so a later pattern cannot take it again
+            masked = list(shadow)
+            for start, end, _ in found:
+                masked[start:end] = "\x00" * (end - start)
+            shadow = "".join(masked)
+            spans += found
     out, position = [], 0
     for start, end, token in sorted(spans):
         first, last = kept[start], kept[end - 1] + 1
