@@ -54,7 +54,7 @@ def live_wait_breach(view: OfficeView, now: datetime, book: RuleBook, calendar: 
             continue
         # Only today's tickets: one left in the queue on an earlier day (its end event lost) is stale
         # data, not a citizen who has waited since then.
-        day_start = now.astimezone(view.office.zone).replace(hour=0, minute=0, second=0, microsecond=0)
+        day_start = view.office.day_start(now)
         late = sorted(at for at in issued if at >= day_start and (now - at).total_seconds() > target_s)
         if len(late) >= max(1, settings.count("min_count")):
             # A wait reported can never exceed the time the office has been open today.

@@ -8,7 +8,7 @@ the sink's `events` table and the stream's `complaints` table link up.
 Free text loses e-mail addresses, then NIK-like strings, then Indonesian phone numbers. A NIK-like
 string is 16 digits with any separators between them: up to three spaces, dots, dashes, slashes or
 underscores (3171/0123/4567/0080, 3171  0123  4567  0013); invisible characters (zero-width spaces,
-soft hyphens, BOMs) are removed from the text first, so they hide nothing. Phones: mobiles written
+soft hyphens, BOMs) and non-ASCII digits hide nothing (see `redact_text`). Phones: mobiles written
 08..., +62 8..., 62 8... or (0812) ...; landlines written with a leading 0 or +62 and an area code,
 e.g. (021) 7654321, 0274-123456; separators as for a NIK but one at a time. The phone patterns are
 anchored on those prefixes and digit counts, so a queue number, a time (10.30), a date (02-11-2026,
@@ -30,8 +30,9 @@ EMAIL_TOKEN = "[EMAIL]"
 PSEUDONYM_PREFIX = "nik_"
 
 _SEP = r"[ \t.\-/]"
-_INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
-_DISGUISE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]|(?![0-9])\\d")
+_INVISIBLE_CLASS = "[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]"
+_INVISIBLE = re.compile(_INVISIBLE_CLASS)
+_DISGUISE = re.compile(_INVISIBLE_CLASS + "|(?![0-9])\\d")
 """An invisible character, or a digit that is not ASCII: the text needs the careful path."""
 _EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
 _NIK = re.compile(r"(?<!\d)(?:\d[ \t.\-/_]{0,3}){15}\d(?!\d)")
@@ -177,8 +178,7 @@ def scrub_event(document: dict[str, Any], key: bytes) -> dict[str, Any]:
         nik = scrubbed.pop("reporter_nik", None)
         ref = scrubbed.get("reporter_ref")
         if isinstance(ref, str) and redact_text(ref) != ref:
-            nik, ref = ref, None
-            scrubbed.pop("reporter_ref")
+            nik = scrubbed.pop("reporter_ref")
         if isinstance(nik, str) and normalize_nik(nik):
             scrubbed["reporter_ref"] = pseudonymize_nik(nik, key)
     return redact_document(scrubbed)

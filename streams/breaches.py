@@ -136,8 +136,7 @@ class LiveBreachTicker:
                 continue
             if not clock.live:
                 continue  # replayed or backfilled: its event clock decides
-            local_now = now.astimezone(office.zone)
-            day_start = local_now.replace(hour=0, minute=0, second=0, microsecond=0)
+            day_start = office.day_start(now)
             index = WaitingIndex.from_dict(stored)
             sent = {ticket_id for ticket_id in self._sent.get(office.id, set()) if ticket_id in index}
             for waiting in index.past_target(now):

@@ -44,7 +44,8 @@ class ComplaintDeadlines:
         state = ComplaintState.from_dict(stored)
         zone = self._catalog.office(state.office_id).zone
         if state.filed_at is None:
-            return self._maybe_remove(key, state, stored, now, stores)
+            self._remove_if_done(key, state, stored, now, stores)
+            return []
         before = state.row(now=datetime.fromisoformat(stored["_as_of"]), tz=zone)
         after = state.row(now=now, tz=zone)
         outputs: list[Output] = []
@@ -53,20 +54,18 @@ class ComplaintDeadlines:
             stored = {**stored, "_version": version, "_as_of": now.isoformat()}
             stores.complaints[key] = stored
             outputs.append(Output(topics.COMPLAINTS, key, {**after, "_version": version}))
-        outputs += self._maybe_remove(key, state, stored, now, stores)
+        self._remove_if_done(key, state, stored, now, stores)
         if key in stores.complaints:
             self._book(key, state, now, clock, stores)
         return outputs
 
-    def _maybe_remove(
+    def _remove_if_done(
         self, key: str, state: ComplaintState, stored: dict[str, Any], now: datetime, stores: Stores
-    ) -> list[Output]:
-        touched = datetime.fromisoformat(str(stored.get("_touched") or stored["_as_of"]))
-        if state.resolved_at is not None and now - touched >= self._keep:
-            zone = self._catalog.office(state.office_id).zone
-            if state.next_change_at(now, zone) is None:
-                del stores.complaints[key]
-        return []
+    ) -> None:
+        if state.resolved_at is None or now - _touched(stored) < self._keep:
+            return
+        if state.next_change_at(now, self._catalog.office(state.office_id).zone) is None:
+            del stores.complaints[key]
 
     def _book(self, key: str, state: ComplaintState, now: datetime, clock: OfficeClock, stores: Stores) -> None:
         zone = self._catalog.office(state.office_id).zone
@@ -74,6 +73,9 @@ class ComplaintDeadlines:
         if change is not None:
             clock.schedule(stores.sweep, change, "complaints", key)
         elif state.resolved_at is not None:
-            stored = stores.complaints.get(key) or {}
-            touched = datetime.fromisoformat(str(stored.get("_touched") or now.isoformat()))
-            clock.schedule(stores.sweep, touched + self._keep, "complaints", key)
+            clock.schedule(stores.sweep, _touched(stores.complaints[key]) + self._keep, "complaints", key)
+
+
+def _touched(stored: dict[str, Any]) -> datetime:
+    """The office clock when the complaint's last event arrived (`_as_of` for states written before `_touched`)."""
+    return datetime.fromisoformat(str(stored.get("_touched") or stored["_as_of"]))

@@ -15,7 +15,6 @@ Complaints due for a deadline or for removal are handed to `ComplaintDeadlines`.
 
 from __future__ import annotations
 
-import math
 from datetime import datetime, timedelta
 
 from pantau.contract.models import ServiceStarted, TicketCalled
@@ -24,7 +23,7 @@ from streams.complaint_deadlines import ComplaintDeadlines
 from streams.logic.ticket_lifecycle import TicketState
 from streams.options import StreamOptions
 from streams.signals import TICKET_EXPIRED, signal_output
-from streams.state import SWEEP_BUCKET_S, OfficeClock, Output, Stores
+from streams.state import OfficeClock, Output, Stores, sweep_hour
 
 
 class Housekeeping:
@@ -49,7 +48,7 @@ class Housekeeping:
             return
         wait_s = self._horizon_s if state.expired else self._ttl_s
         due = state.touched_at + timedelta(seconds=wait_s)
-        if touched_before is not None and _hour(touched_before + timedelta(seconds=wait_s)) == _hour(due):
+        if touched_before is not None and sweep_hour(touched_before + timedelta(seconds=wait_s)) == sweep_hour(due):
             return
         clock.schedule(stores.sweep, due, "tickets", f"{state.office_id}|{state.ticket_id}")
 
@@ -112,8 +111,3 @@ class Housekeeping:
                 detail=f"{state.pending_reason()}; events: {known}",
             )
         ]
-
-
-def _hour(moment: datetime) -> int:
-    seconds = math.floor(moment.timestamp())
-    return seconds - seconds % SWEEP_BUCKET_S

@@ -59,6 +59,12 @@ class Stores:
     """office|event_id -> [content digest, position first seen], for conflicting duplicates."""
 
 
+def sweep_hour(moment: datetime) -> int:
+    """Epoch seconds of the start of the sweep bucket (UTC hour) holding `moment`."""
+    seconds = math.floor(moment.timestamp())
+    return seconds - seconds % SWEEP_BUCKET_S
+
+
 class OfficeClock:
     """One office's event-time clock (its latest accepted event time), whether it is live, and its sweeps.
 
@@ -112,8 +118,7 @@ class OfficeClock:
 
     def schedule(self, sweep: Store, due_at: datetime, kind: SweepKind, key: str) -> None:
         """Look at `key` (of the store named by `kind`) at the first sweep past `due_at`."""
-        seconds = math.floor(due_at.timestamp())
-        hour = seconds - seconds % SWEEP_BUCKET_S
+        hour = sweep_hour(due_at)
         bucket_key = f"{self.office_id}|{hour}"
         header = sweep.get(bucket_key)
         count = int(header["n"]) if header and "n" in header else 0

@@ -99,6 +99,10 @@ class Office(BaseModel):
         """An aware datetime for a local wall-clock time at this office."""
         return datetime.combine(day, at, tzinfo=self.zone)
 
+    def day_start(self, at: datetime) -> datetime:
+        """Local midnight of the office's calendar day holding `at`."""
+        return self.local_datetime(at.astimezone(self.zone).date(), time(0))
+
     def weekly_open_hours(self) -> float:
         """Hours open per week, a sanity figure for catalog reviews."""
         total = timedelta()
