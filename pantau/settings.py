@@ -152,6 +152,11 @@ class PantauSettings(BaseSettings):
     clickhouse_events_ttl_days: int = Field(
         default=400, ge=0, description="Days raw events are kept in `events` (by occurred_at); 0 keeps them forever."
     )
+    clickhouse_dead_letters_ttl_days: int = Field(
+        default=30,
+        ge=0,
+        description="Days refused input is kept in `dead_letters` (from when it was stored); 0 keeps it forever.",
+    )
     replay_wait_timeout_s: float = Field(
         default=600.0, gt=0, description="How long `pantau replay --wait` waits for every stage to catch up."
     )

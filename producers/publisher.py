@@ -17,6 +17,7 @@ from kafka import KafkaProducer
 from kafka.errors import KafkaError
 
 from pantau.contract import DeadLetter, DeadLetterReason, EventValidator, ReasonCode, dead_letter_message
+from pantau.contract.dead_letters import truncated
 from pantau.contract.models import Event
 from pantau.errors import DeliveryError, KafkaUnavailableError
 from pantau.kafka import topics
@@ -74,17 +75,6 @@ def create_producer(settings: PantauSettings, **overrides: Any) -> KafkaProducer
 
 DEFAULT_MAX_EVENT_BYTES = 64 * 1024
 """The default PANTAU_EVENT_MAX_BYTES: far above any real event, well below Kafka's 1 MB message limit."""
-KEPT_RAW_BYTES = 4096
-"""How much of a too-large input its dead letter keeps."""
-
-
-def truncated(raw: bytes, keep: int = KEPT_RAW_BYTES) -> str:
-    """The start of an oversized input as text, saying how much was cut."""
-    if len(raw) <= keep:
-        return raw.decode("utf-8", errors="replace")
-    return raw[:keep].decode("utf-8", errors="replace") + f"... [{len(raw) - keep:,} more bytes not kept]"
-
-
 class EventPublisher:
     """Validates raw events and sends them to Kafka; one instance per input source."""
 

@@ -12,13 +12,16 @@ blocks of at most MONTHS_PER_INSERT months, each one insert. The partition key i
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from clickhouse_connect.driver.client import Client
 
 MONTHS_PER_INSERT = 50
 """Half of ClickHouse's default limit, so a server configured lower still takes ordinary batches."""
+
+T = TypeVar("T")
 
 _MONTHLY = re.compile(r"^toYYYYMM\((\w+)\)$")
 
@@ -36,18 +39,21 @@ def monthly_partition_columns(client: Client, database: str) -> dict[str, str]:
     return found
 
 
-def blocks_by_month(rows: list[list[Any]], column_index: int | None) -> list[list[list[Any]]]:
-    """`rows` cut into blocks of at most MONTHS_PER_INSERT months of the column at `column_index`, oldest first."""
-    if column_index is None or len(rows) <= 1:
-        return [rows]
-    months: dict[Any, list[list[Any]]] = {}
-    for row in rows:
-        months.setdefault(_month(row[column_index]), []).append(row)
+def blocks_by_month(items: list[T], month_value: Callable[[T], Any] | None) -> list[list[T]]:
+    """`items` cut into blocks of at most MONTHS_PER_INSERT months of `month_value(item)`, oldest first.
+
+    `month_value` None: the table is not partitioned by month, and the items stay one block.
+    """
+    if month_value is None or len(items) <= 1:
+        return [items]
+    months: dict[Any, list[T]] = {}
+    for item in items:
+        months.setdefault(_month(month_value(item)), []).append(item)
     if len(months) <= MONTHS_PER_INSERT:
-        return [rows]
+        return [items]
     ordered = [months[month] for month in sorted(months, key=str)]
     return [
-        [row for month_rows in ordered[start : start + MONTHS_PER_INSERT] for row in month_rows]
+        [item for month_items in ordered[start : start + MONTHS_PER_INSERT] for item in month_items]
         for start in range(0, len(ordered), MONTHS_PER_INSERT)
     ]
 

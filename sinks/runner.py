@@ -10,8 +10,8 @@ from pantau.contract import EventValidator
 from pantau.kafka.client_config import kafka_connection_config
 from pantau.secrets import pseudonym_key
 from pantau.settings import PantauSettings
+from sinks import retention
 from sinks.privacy_filter import PrivacyFilter
-from sinks.retention import apply_events_ttl
 from sinks.routes import default_routes
 from sinks.sink import ClickHouseSink, SinkLimits
 
@@ -43,9 +43,12 @@ def sink_consumer(settings: PantauSettings) -> KafkaConsumer:
 def build_sink(settings: PantauSettings, client: Client, database: str) -> ClickHouseSink:
     """A sink member of the `pantau-sink` consumer group for every routed topic.
 
-    Also brings the retention of raw events to the configured TTL, since the sink is what writes them.
+    Also brings the retention of raw events and dead letters to the configured TTLs, since the sink is
+    what writes them.
     """
-    apply_events_ttl(client, database, settings.clickhouse_events_ttl_days, settings.clickhouse_cluster)
+    cluster = settings.clickhouse_cluster
+    retention.EVENTS.apply(client, database, settings.clickhouse_events_ttl_days, cluster)
+    retention.DEAD_LETTERS.apply(client, database, settings.clickhouse_dead_letters_ttl_days, cluster)
     consumer = sink_consumer(settings)
     routes = default_routes(
         settings.topic_prefix,

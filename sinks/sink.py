@@ -17,15 +17,17 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from clickhouse_connect.driver.client import Client
 from clickhouse_connect.driver.exceptions import ClickHouseError as DriverError
 from kafka import KafkaConsumer, OffsetAndMetadata, TopicPartition
 from kafka.errors import CommitFailedError, IllegalStateError, KafkaError
 
+from pantau.contract.dead_letters import office_id_hint, truncated
 from pantau.privacy import redact_text
 from sinks.columns import row_converter, table_columns
+from sinks.insert_errors import refuses_the_rows
 from sinks.partitions import blocks_by_month, monthly_partition_columns
 from sinks.routes import KafkaRecord, Route, UnreadableMessage
 
@@ -38,6 +40,8 @@ class SinkLimits:
     max_wait_s: float = 0.5
     backoff_start_s: float = 0.5
     backoff_max_s: float = 30.0
+    refused_retries: int = 2
+    """How often a block ClickHouse refuses for its values is tried again before its bad rows are set aside."""
 
 
 @dataclass
@@ -49,6 +53,7 @@ class SinkStats:
     skipped_invalid_raw: int = 0
     unreadable: int = 0
     insert_retries: int = 0
+    rows_set_aside: int = 0
     commit_retries: int = 0
     commits_abandoned: int = 0
     last_commit_at: float = 0.0
@@ -91,7 +96,7 @@ class ClickHouseSink:
             self.run_once(stop)
 
     def run_once(self, stop: threading.Event | None = None) -> int:
-        """Poll one batch, land it (retrying ClickHouse until it succeeds or `stop`), commit; returns messages."""
+        """Poll one batch, land it (waiting out ClickHouse outages until `stop`), commit; returns messages."""
         polled = self._consumer.poll(timeout_ms=int(self._limits.max_wait_s * 1000), max_records=self._limits.max_batch)
         records = [
             KafkaRecord(m.topic, m.partition, m.offset, m.timestamp, m.key, m.value)
@@ -100,30 +105,91 @@ class ClickHouseSink:
         ]
         if not records:
             return 0
-        batches = self._rows_by_table(records)
-        backoff = self._limits.backoff_start_s
-        while True:
-            try:
-                for table, rows in batches.items():
-                    names = [c.name for c in self._columns[table]]
-                    for block in blocks_by_month(rows, self._month_column[table]):
-                        self._insert(self._client, f"{self._database}.{table}", block, names)
-                break
-            except DriverError as exc:
-                self.stats.insert_retries += 1
-                log.warning("ClickHouse insert failed (%s); retrying in %.1f s", str(exc).splitlines()[0], backoff)
-                if stop is not None and stop.wait(backoff):
-                    return 0  # not committed: the batch is consumed again after restart
-                if stop is None:
-                    time.sleep(backoff)
-                backoff = min(backoff * 2, self._limits.backoff_max_s)
+        landed = self._land(self._rows_by_table(records), stop)
+        if landed is None:
+            return 0  # stopped while ClickHouse was away: not committed, consumed again after restart
         if not self._commit(polled, stop):
             return 0  # stopped while Kafka was away: the landed batch is consumed again after restart
         self.stats.consumed += len(records)
-        for table, rows in batches.items():
-            self.stats.rows[table] += len(rows)
+        for table, count in landed.items():
+            self.stats.rows[table] += count
         self.stats.last_commit_at = time.time()
         return len(records)
+
+    def _land(self, batches: dict[str, list[_Row]], stop: threading.Event | None) -> dict[str, int] | None:
+        """Insert every table's rows; rows ClickHouse refuses become dead letters. Rows landed per table, or None.
+
+        None means `stop` came while ClickHouse was unavailable. The dead letters of refused rows are
+        inserted last, in the same batch, so the offsets are committed only once they are durable too.
+        """
+        landed: dict[str, int] = defaultdict(int)
+        set_aside: list[dict[str, Any]] = []
+        for table, rows in batches.items():
+            month_index = self._month_column[table]
+            month_value = None if month_index is None else (lambda row, i=month_index: row.values[i])
+            for block in blocks_by_month(rows, month_value):
+                outcome = self._insert_block(table, block, stop, self._limits.refused_retries)
+                if outcome is None:
+                    return None
+                landed[table] += len(block) - len(outcome)
+                set_aside += [_refused(row.record, table, reason) for row, reason in outcome]
+        if set_aside:
+            letters = [_Row(self._converters["dead_letters"](letter), None) for letter in set_aside]
+            if self._insert_block("dead_letters", letters, stop, refused_retries=None) is None:
+                return None
+            landed["dead_letters"] += len(letters)
+            self.stats.rows_set_aside += len(letters)
+        return landed
+
+    def _insert_block(
+        self, table: str, block: list[_Row], stop: threading.Event | None, refused_retries: int | None
+    ) -> list[tuple[_Row, str]] | None:
+        """Insert `block`; returns the rows ClickHouse refused (with why), or None if `stop` came first.
+
+        An outage (sinks.insert_errors) is retried with capped backoff for as long as it lasts. A
+        refusal of the values is retried `refused_retries` times, then the block is halved until the
+        refused rows are alone: the rest lands, and only they are set aside. `refused_retries` None:
+        these rows are Pantau's own dead letters, which must land, so a refusal is retried like an outage.
+        """
+        names = [column.name for column in self._columns[table]]
+        backoff = self._limits.backoff_start_s
+        refusals = 0
+        while True:
+            try:
+                self._insert(self._client, f"{self._database}.{table}", [row.values for row in block], names)
+                return []
+            except Exception as exc:
+                refused = refuses_the_rows(exc)
+                if not refused and not isinstance(exc, DriverError):
+                    raise
+                reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+                if refused and refused_retries is not None:
+                    refusals += 1
+                    if refusals > refused_retries:
+                        return self._split_refused(table, block, reason, stop)
+                self.stats.insert_retries += 1
+                log.warning("ClickHouse insert into %s failed (%s); retrying in %.1f s", table, reason, backoff)
+                if stop is not None and stop.wait(backoff):
+                    return None
+                if stop is None:
+                    time.sleep(backoff)
+                backoff = min(backoff * 2, self._limits.backoff_max_s)
+
+    def _split_refused(
+        self, table: str, block: list[_Row], reason: str, stop: threading.Event | None
+    ) -> list[tuple[_Row, str]] | None:
+        """Find the rows of a refused block by halving it: each half is tried once more, alone."""
+        if len(block) == 1:
+            log.error("ClickHouse refuses a row of %s (%s); it is set aside as a dead letter", table, reason)
+            return [(block[0], reason)]
+        middle = len(block) // 2
+        refused: list[tuple[_Row, str]] = []
+        for half in (block[:middle], block[middle:]):
+            outcome = self._insert_block(table, half, stop, refused_retries=0)
+            if outcome is None:
+                return None
+            refused += outcome
+        return refused
 
     def _commit(self, polled: dict[TopicPartition, list[Any]], stop: threading.Event | None) -> bool:
         """Commit the landed batch, retrying while Kafka is unreachable; False if `stop` came first.
@@ -167,8 +233,8 @@ class ClickHouseSink:
         """Leave the consumer group; uncommitted work is consumed again by the next member."""
         self._consumer.close(autocommit=False)
 
-    def _rows_by_table(self, records: list[KafkaRecord]) -> dict[str, list[list[Any]]]:
-        batches: dict[str, list[list[Any]]] = defaultdict(list)
+    def _rows_by_table(self, records: list[KafkaRecord]) -> dict[str, list[_Row]]:
+        batches: dict[str, list[_Row]] = defaultdict(list)
         for record in records:
             route = self._routes[record.topic]
             try:
@@ -176,20 +242,41 @@ class ClickHouseSink:
                 if document is None:
                     self.stats.skipped_invalid_raw += 1
                     continue
-                batches[route.table].append(self._converters[route.table](document))
-            except (UnreadableMessage, ValueError, TypeError) as exc:
+                batches[route.table].append(_Row(self._converters[route.table](document), record))
+            except (UnreadableMessage, ValueError, TypeError, OverflowError) as exc:
                 self.stats.unreadable += 1
-                batches["dead_letters"].append(self._converters["dead_letters"](_unreadable(record, exc)))
+                letter = self._converters["dead_letters"](_unreadable(record, exc))
+                batches["dead_letters"].append(_Row(letter, record))
         return batches
 
 
+class _Row(NamedTuple):
+    """One row to insert, with the message it came from (None: a dead letter the sink made itself)."""
+
+    values: list[Any]
+    record: KafkaRecord | None
+
+
 def _unreadable(record: KafkaRecord, exc: Exception) -> dict[str, Any]:
+    return _sink_dead_letter(record, "unreadable_fact", str(exc))
+
+
+def _refused(record: KafkaRecord | None, table: str, reason: str) -> dict[str, Any]:
+    if record is None:  # only rows read from Kafka are ever refused; the sink's own letters are retried
+        raise AssertionError(f"a dead letter made by the sink was refused by ClickHouse: {reason}")
+    return _sink_dead_letter(record, "refused_by_clickhouse", f"{table}: {reason}")
+
+
+def _sink_dead_letter(record: KafkaRecord, reason_code: str, detail: str) -> dict[str, Any]:
+    """A dead letter for a message the sink could not land, keyed by where it is in Kafka (a re-read replaces it)."""
+    raw = record.value.decode("utf-8", errors="replace")
     return {
         "source": f"kafka:{record.topic}",
         "position": record.position,
-        "raw": redact_text(record.value.decode("utf-8", errors="replace")),
-        "reason": redact_text(f"unreadable_fact ({exc})"),
-        "reason_code": "unreadable_fact",
+        "raw": redact_text(truncated(record.value)),
+        "reason": redact_text(f"{reason_code} ({detail})"),
+        "reason_code": reason_code,
+        "office_id": office_id_hint(raw),
         "received_at": datetime.now(UTC),
         "_version": 1,
     }

@@ -81,6 +81,17 @@ def dead_letter_message(
     )
 
 
+KEPT_RAW_BYTES = 4096
+"""How much of an oversized or unlandable input its dead letter keeps."""
+
+
+def truncated(raw: bytes, keep: int = KEPT_RAW_BYTES) -> str:
+    """The start of an oversized input as text, saying how much was cut."""
+    if len(raw) <= keep:
+        return raw.decode("utf-8", errors="replace")
+    return raw[:keep].decode("utf-8", errors="replace") + f"... [{len(raw) - keep:,} more bytes not kept]"
+
+
 def office_id_hint(raw: str) -> str:
     """The office_id of a refused event if it can still be read, so dead letters can be counted per office."""
     try:

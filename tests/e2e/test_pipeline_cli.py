@@ -130,6 +130,17 @@ def test_raw_events_are_kept_once_with_a_ttl(clean_run: CleanRun, simulated_inpu
     assert "TTL toDateTime(occurred_at) + toIntervalDay(400)" in table["engine_full"]
 
 
+def test_dead_letters_expire_30_days_after_they_were_stored(clean_run: CleanRun) -> None:
+    [table] = clean_run.pipeline.sql(
+        "SELECT engine_full FROM system.tables WHERE database = 'pantau' AND name = 'dead_letters'"
+    )
+    assert "TTL landed_at + toIntervalDay(30)" in table["engine_full"]
+    [stored] = clean_run.pipeline.sql(
+        "SELECT count() AS n, min(landed_at) >= now() - INTERVAL 1 DAY AS recent FROM pantau.dead_letters"
+    )
+    assert int(stored["n"]) > 0 and int(stored["recent"]) == 1
+
+
 def test_daily_rollup_counts_each_local_day(clean_run: CleanRun, simulated_input: SimulatedInput) -> None:
     zones = {office.id: ZoneInfo(office.timezone) for office in load_catalog().offices}
     rows = clean_run.pipeline.sql(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 from typing import Any
 
@@ -87,8 +88,10 @@ def send(bootstrap: str, topic: str, values: list[bytes]) -> None:
     producer.close()
 
 
-def drain(sink: ClickHouseSink, expected: int, rounds: int = 60) -> None:
-    for _ in range(rounds):
+def drain(sink: ClickHouseSink, expected: int, timeout_s: float = 90.0) -> None:
+    """Run the sink until it has consumed `expected` messages; joining the group can take seconds on a busy machine."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
         sink.run_once()
         if sink.stats.consumed >= expected:
             return
@@ -163,8 +166,9 @@ def test_a_batch_inserted_but_not_committed_is_landed_again_without_doubling(
     send(kafka_bootstrap, topics.TICKETS.name(prefix), [orjson.dumps(ticket_fact(n)) for n in range(30)])
     crashed = make_sink(kafka_bootstrap, prefix, clickhouse, migrated_database)
     crashed._consumer.commit = lambda offsets=None: (_ for _ in ()).throw(RuntimeError("crash before commit"))
+    deadline = time.monotonic() + 90
     with pytest.raises(RuntimeError):
-        for _ in range(60):
+        while time.monotonic() < deadline:
             crashed.run_once()
     crashed._consumer.close(autocommit=False)
 
@@ -252,3 +256,56 @@ def test_a_batch_spanning_150_months_lands_and_the_next_office_still_lands(
     assert landed == [(150, 150)]
     assert clickhouse.query(f"SELECT count() FROM {db}.tickets FINAL").result_rows == [(1,)]
     assert sink.stats.insert_retries == 0
+
+
+def test_rows_clickhouse_refuses_are_set_aside_as_dead_letters_and_the_rest_lands(
+    kafka_bootstrap: str, prefix: str, clickhouse: Client, migrated_database: str
+) -> None:
+    """A fact with a value its column cannot hold (any producer with topic access can write one) used to fail
+    every insert of its batch, forever: nothing landed for any office, also after a restart."""
+    facts = [ticket_fact(n) for n in range(40)]
+    facts[7]["wait_breached"] = 300  # UInt8
+    facts[31]["_version"] = -5  # UInt64
+    send(kafka_bootstrap, topics.TICKETS.name(prefix), [orjson.dumps(fact) for fact in facts])
+    sink = make_sink(kafka_bootstrap, prefix, clickhouse, migrated_database)
+    sink._limits = SinkLimits(max_batch=500, max_wait_s=0.2, backoff_start_s=0.01, backoff_max_s=0.05)
+
+    drain(sink, expected=40)
+    assert sink.run_once() == 0, "the batch is committed: nothing is consumed again"
+    sink._consumer.close()
+
+    db = migrated_database
+    landed = clickhouse.query(f"SELECT ticket_id FROM {db}.tickets FINAL ORDER BY ticket_id").result_rows
+    assert sorted(ticket for (ticket,) in landed) == sorted(f"T{n}" for n in range(40) if n not in (7, 31))
+    letters = clickhouse.query(
+        f"SELECT reason_code, reason, raw, office_id FROM {db}.dead_letters FINAL ORDER BY position"
+    ).result_rows
+    assert sorted((code, orjson.loads(raw)["ticket_id"], office) for code, _, raw, office in letters) == [
+        ("refused_by_clickhouse", "T31", "MPP-JKT-01"),
+        ("refused_by_clickhouse", "T7", "MPP-JKT-01"),
+    ]
+    assert all("tickets" in reason for _, reason, _, _ in letters)
+    assert sink.stats.rows_set_aside == 2 and sink.stats.rows["tickets"] == 38
+    assert sink.stats.insert_retries == SinkLimits().refused_retries, "refusals are retried a bounded number of times"
+
+
+def test_an_outage_is_never_mistaken_for_refused_rows(
+    kafka_bootstrap: str, prefix: str, clickhouse: Client, migrated_database: str
+) -> None:
+    send(kafka_bootstrap, topics.TICKETS.name(prefix), [orjson.dumps(ticket_fact(n)) for n in range(10)])
+    failures = {"left": 6}
+
+    def unavailable(client: Client, table: str, rows: list[list[Any]], columns: list[str]) -> None:
+        if failures["left"] > 0:
+            failures["left"] -= 1
+            raise OperationalError("injected: connection refused")
+        client.insert(table, rows, column_names=columns)
+
+    sink = make_sink(kafka_bootstrap, prefix, clickhouse, migrated_database, insert=unavailable)
+    sink._limits = SinkLimits(max_batch=500, max_wait_s=0.2, backoff_start_s=0.01, backoff_max_s=0.02)
+    drain(sink, expected=10)
+    sink._consumer.close()
+    db = migrated_database
+    assert clickhouse.query(f"SELECT count() FROM {db}.tickets FINAL").result_rows == [(10,)]
+    assert clickhouse.query(f"SELECT count() FROM {db}.dead_letters").result_rows == [(0,)]
+    assert sink.stats.rows_set_aside == 0 and sink.stats.insert_retries == 6
