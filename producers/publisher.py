@@ -108,19 +108,21 @@ class EventPublisher:
 
         `position` says where it came from in the source (line number, request/index), so a replay of
         the same input produces the same dead-letter keys. `allowed_office` restricts the office_id
-        (the gateway's per-office keys).
+        (the gateway's per-office keys); a dead letter then names that office, the one whose key sent
+        it, not the office_id the payload claims.
         """
+        sender = allowed_office or ""
         self.counts.received += 1
         if len(payload) > self._max_event_bytes:
             # Kafka would refuse it (and fail the whole replay); an event is a few hundred bytes.
             reason = DeadLetterReason(
                 ReasonCode.TOO_LARGE, None, f"{len(payload):,} bytes; the limit is {self._max_event_bytes:,}"
             )
-            self._send_dead_letter(DeadLetter(raw=truncated(payload), reason=reason), position)
+            self._send_dead_letter(DeadLetter(raw=truncated(payload), reason=reason), position, sender)
             return Refused(reason)
         result = self._validator.validate(payload, received_at=datetime.now(UTC))
         if isinstance(result, DeadLetter):
-            self._send_dead_letter(result, position)
+            self._send_dead_letter(result, position, sender)
             return Refused(result.reason)
         if allowed_office is not None and result.office_id != allowed_office:
             reason = DeadLetterReason(
@@ -128,7 +130,8 @@ class EventPublisher:
                 "office_id",
                 f"this key may only send events for {allowed_office}, not {result.office_id}",
             )
-            self._send_dead_letter(DeadLetter(raw=payload.decode("utf-8", errors="replace"), reason=reason), position)
+            raw = payload.decode("utf-8", errors="replace")
+            self._send_dead_letter(DeadLetter(raw=raw, reason=reason), position, sender)
             return Refused(reason)
         if self._pseudonym_key is not None:
             payload = orjson.dumps(scrub_event(orjson.loads(payload), self._pseudonym_key))
@@ -136,10 +139,13 @@ class EventPublisher:
         self.counts.accepted += 1
         return Accepted(result)
 
-    def refuse(self, raw: bytes, reason: DeadLetterReason, position: str) -> Refused:
-        """Dead-letter input that never reached validation (too large, unreadable line ...), kept truncated."""
+    def refuse(self, raw: bytes, reason: DeadLetterReason, position: str, office_id: str = "") -> Refused:
+        """Dead-letter input that never reached validation (too large, unreadable line ...), kept truncated.
+
+        `office_id`: the office that sent it, when known (the gateway's key); else read from `raw` if it can be.
+        """
         self.counts.received += 1
-        self._send_dead_letter(DeadLetter(raw=truncated(raw), reason=reason), position)
+        self._send_dead_letter(DeadLetter(raw=truncated(raw), reason=reason), position, office_id)
         return Refused(reason)
 
     def flush(self, timeout_s: float | None = 60.0) -> None:
@@ -164,8 +170,8 @@ class EventPublisher:
         finally:
             self._producer.close(timeout=timeout_s)
 
-    def _send_dead_letter(self, dead_letter: DeadLetter, position: str) -> None:
-        message = dead_letter_message(dead_letter, self._source, position, datetime.now(UTC))
+    def _send_dead_letter(self, dead_letter: DeadLetter, position: str, office_id: str = "") -> None:
+        message = dead_letter_message(dead_letter, self._source, position, datetime.now(UTC), office_id)
         self._send(self._dead_letter_topic, self._source.encode(), message, position)
         self.counts.count_dead_letter(dead_letter.reason)
 

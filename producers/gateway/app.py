@@ -21,12 +21,16 @@ import orjson
 from aiohttp import web
 
 from pantau.contract import DeadLetterReason, ReasonCode
+from pantau.contract.dead_letters import KEPT_RAW_BYTES
 from pantau.errors import DeliveryError
+from pantau.privacy import MAX_DEPTH, TOO_DEEP
 from producers.gateway.keys import OfficeKeys
 from producers.gateway.rate_limit import RateLimiter
-from producers.publisher import Accepted, EventPublisher
+from producers.publisher import Accepted, EventPublisher, Refused
 
 EVENTS_PATH = "/v1/events"
+TOO_DEEP_DETAIL = "nested too deep to be read (over 200 levels)"
+"""Past about 200 levels the validator's JSON reader refuses an event, and orjson cannot write one past 254."""
 
 
 @dataclass(frozen=True)
@@ -55,24 +59,21 @@ class _Gateway:
     async def post_events(self, request: web.Request) -> web.Response:
         office_id = self._authenticate(request)
         request_id = uuid.uuid4().hex
-        body = await self._read_body(request)
+        body, size = await self._read_body(request)
+        if size > self.limits.max_body_bytes:
+            detail = f"request body of {size:,} bytes exceeds the limit of {self.limits.max_body_bytes:,} bytes"
+            return await self._refuse_body(office_id, body, ReasonCode.TOO_LARGE, detail, 413, request_id)
         try:
             document = orjson.loads(body)
         except orjson.JSONDecodeError as exc:
-            await self._dead_letter(body, DeadLetterReason(ReasonCode.INVALID_JSON, None, str(exc)), request_id)
-            return _error(400, f"malformed JSON: {exc}", request_id)
+            return await self._refuse_body(office_id, body, ReasonCode.INVALID_JSON, str(exc), 400, request_id)
         items = document if isinstance(document, list) else [document]
         if len(items) > self.limits.max_batch:
-            return _error(
-                413, f"a batch of {len(items)} events exceeds the limit of {self.limits.max_batch}", request_id
-            )
-        wait_s = self.limiter.try_take(office_id, len(items))
-        if wait_s > 0:
-            retry = "a smaller batch" if math.isinf(wait_s) else f"{math.ceil(wait_s)} s"
-            response = _error(429, f"rate limit for {office_id} exceeded; retry after {retry}", request_id)
-            if not math.isinf(wait_s):
-                response.headers["Retry-After"] = str(math.ceil(wait_s))
-            return response
+            detail = f"a batch of {len(items)} events exceeds the limit of {self.limits.max_batch}"
+            return await self._refuse_body(office_id, body, ReasonCode.TOO_LARGE, detail, 413, request_id)
+        limited = self._rate_limited(office_id, len(items), request_id)
+        if limited is not None:
+            return limited
         try:
             results = await asyncio.to_thread(self._publish, items, office_id, request_id)
         except DeliveryError as exc:
@@ -86,6 +87,42 @@ class _Gateway:
             "results": results,
         }
         return web.json_response(payload, status=status, dumps=_dumps, headers={"X-Request-Id": request_id})
+
+    def _rate_limited(self, office_id: str, events: int, request_id: str) -> web.Response | None:
+        """A 429 when `office_id` is over its rate, else None (the tokens are taken)."""
+        wait_s = self.limiter.try_take(office_id, events)
+        if wait_s <= 0:
+            return None
+        retry = "a smaller batch" if math.isinf(wait_s) else f"{math.ceil(wait_s)} s"
+        response = _error(429, f"rate limit for {office_id} exceeded; retry after {retry}", request_id)
+        if not math.isinf(wait_s):
+            response.headers["Retry-After"] = str(math.ceil(wait_s))
+        return response
+
+    async def _refuse_body(
+        self, office_id: str, body: bytes, code: ReasonCode, detail: str, status: int, request_id: str
+    ) -> web.Response:
+        """Answer a body that holds no events Pantau can read, and dead-letter it (kept truncated).
+
+        It costs the office one event of its rate, so a client looping on a broken body is slowed
+        down like any other, and its dead letters cannot flood the table.
+        """
+        limited = self._rate_limited(office_id, 1, request_id)
+        if limited is not None:
+            return limited
+        reason = DeadLetterReason(code, None, detail)
+
+        def send() -> None:
+            with self.publish_lock:
+                self.publisher.refuse(body, reason, f"{request_id}/body", office_id=office_id)
+                self.publisher.flush()
+
+        try:
+            await asyncio.to_thread(send)
+        except DeliveryError as exc:
+            return _error(503, f"{exc}; retry the request", request_id)
+        message = f"malformed JSON: {detail}" if code is ReasonCode.INVALID_JSON else detail
+        return _error(status, message, request_id)
 
     async def health(self, request: web.Request) -> web.Response:
         reachable = await asyncio.to_thread(self.kafka_reachable)
@@ -105,21 +142,44 @@ class _Gateway:
             )
         return office_id
 
-    async def _read_body(self, request: web.Request) -> bytes:
+    async def _read_body(self, request: web.Request) -> tuple[bytes, int]:
+        """The whole body, and its size; past the limit only the start is kept (for the dead letter).
+
+        `content.read(n)` returns what has arrived so far, not n bytes: reading once parsed the first
+        chunk of a large batch as the whole body ("malformed JSON ... column 128001"). So this reads
+        until the end of the body, and stops reading once the limit is passed.
+        """
         limit = self.limits.max_body_bytes
-        if request.content_length is not None and request.content_length > limit:
-            raise _too_large(request.content_length, limit)
-        body = await request.content.read(limit + 1)
-        if len(body) > limit:
-            raise _too_large(len(body), limit)
-        return body
+        declared = request.content_length
+        if declared is not None and declared > limit:
+            return await request.content.read(KEPT_RAW_BYTES), declared
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            chunk = await request.content.read(64 * 1024)
+            if not chunk:
+                return b"".join(chunks), size
+            size += len(chunk)
+            if size > limit:
+                kept = b"".join(chunks)[:KEPT_RAW_BYTES]
+                return kept + chunk[: max(0, KEPT_RAW_BYTES - len(kept))], size
+            chunks.append(chunk)
 
     def _publish(self, items: list[Any], office_id: str, request_id: str) -> list[dict[str, Any]]:
         results: list[dict[str, Any]] = []
         with self.publish_lock:
             for index, item in enumerate(items):
-                outcome = self.publisher.publish(orjson.dumps(item), f"{request_id}/{index}", allowed_office=office_id)
+                position = f"{request_id}/{index}"
+                encoded = _encode(item)
+                if encoded is None:
+                    reason = DeadLetterReason(ReasonCode.INVALID_JSON, None, TOO_DEEP_DETAIL)
+                    outcome: Accepted | Refused = self.publisher.refuse(
+                        orjson.dumps(_capped(item, MAX_DEPTH)), reason, position, office_id=office_id
+                    )
+                else:
+                    outcome = self.publisher.publish(encoded, position, allowed_office=office_id)
                 event_id = item.get("event_id") if isinstance(item, dict) else None
+                event_id = event_id if isinstance(event_id, str | int) and not isinstance(event_id, bool) else None
                 if isinstance(outcome, Accepted):
                     results.append({"index": index, "event_id": event_id, "status": "accepted"})
                 else:
@@ -136,15 +196,6 @@ class _Gateway:
             self.publisher.flush()
         return results
 
-    async def _dead_letter(self, body: bytes, reason: DeadLetterReason, request_id: str) -> None:
-        def send() -> None:
-            with self.publish_lock:
-                self.publisher.refuse(body, reason, f"{request_id}/body")
-                self.publisher.flush()
-
-        await asyncio.to_thread(send)
-
-
 def create_app(
     publisher: EventPublisher,
     keys: OfficeKeys,
@@ -154,6 +205,7 @@ def create_app(
 ) -> web.Application:
     """The aiohttp application; the caller owns the publisher's lifetime."""
     gateway = _Gateway(publisher, keys, limits, limiter, kafka_reachable)
+    # The body is read (and limited) by the handler, which answers an oversized one itself.
     app = web.Application(client_max_size=limits.max_body_bytes + 1)
     app.router.add_post(EVENTS_PATH, gateway.post_events)
     app.router.add_get("/health", gateway.health)
@@ -170,10 +222,20 @@ def _error(status: int, message: str, request_id: str) -> web.Response:
     )
 
 
-def _too_large(size: int, limit: int) -> web.HTTPRequestEntityTooLarge:
-    return web.HTTPRequestEntityTooLarge(
-        max_size=limit,
-        actual_size=size,
-        text=_dumps({"error": f"request body of {size} bytes exceeds the limit of {limit} bytes"}),
-        content_type="application/json",
-    )
+def _encode(item: Any) -> bytes | None:
+    """The item as JSON, or None when it is nested too deep for orjson (254 levels) to write it back."""
+    try:
+        return orjson.dumps(item)
+    except orjson.JSONEncodeError:
+        return None
+
+
+def _capped(value: Any, depth: int) -> Any:
+    """`value` with whatever lies deeper than `depth` levels replaced by a marker, for a dead letter's raw."""
+    if depth <= 0:
+        return TOO_DEEP
+    if isinstance(value, dict):
+        return {str(key): _capped(item, depth - 1) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_capped(item, depth - 1) for item in value]
+    return value

@@ -25,6 +25,7 @@ class OfficeKeys:
     @classmethod
     def from_mapping(cls, keys: dict[str, str]) -> OfficeKeys:
         digests: dict[str, bytes] = {}
+        owners: dict[bytes, str] = {}
         for office_id, value in keys.items():
             if not isinstance(value, str) or not value:
                 raise ConfigurationError(f"gateway keys: the key of {office_id!r} must be a non-empty string")
@@ -37,6 +38,12 @@ class OfficeKeys:
                 if len(value) < 16:
                     raise ConfigurationError(f"gateway keys: the key of {office_id!r} is shorter than 16 characters")
                 digests[office_id] = digest(value)
+            other = owners.setdefault(digests[office_id], office_id)
+            if other != office_id:
+                # Either office could then send as the other, and the gateway could not tell which one sent.
+                raise ConfigurationError(
+                    f"gateway keys: {other!r} and {office_id!r} have the same key; give each office its own"
+                )
         return cls(digests)
 
     @classmethod
@@ -65,4 +72,5 @@ class OfficeKeys:
 
 
 def digest(key: str) -> bytes:
-    return hashlib.sha256(key.encode()).digest()
+    """SHA-256 of the key; a header that is not UTF-8 (aiohttp keeps bytes as surrogates) hashes, matching nothing."""
+    return hashlib.sha256(key.encode("utf-8", "surrogateescape")).digest()

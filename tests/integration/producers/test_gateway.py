@@ -12,6 +12,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -61,21 +62,16 @@ class RunningGateway:
         return response.status, orjson.loads(response.read())
 
 
-@pytest.fixture
-def gateway(kafka_bootstrap: str) -> Iterator[RunningGateway]:
+@contextmanager
+def running_gateway(kafka_bootstrap: str, limits: GatewayLimits, limiter: RateLimiter) -> Iterator[RunningGateway]:
+    """The gateway app on a loopback port, in a thread of its own, publishing to fresh topics."""
     prefix = f"gw{uuid.uuid4().hex[:8]}"
     ensure_topics(kafka_bootstrap, topic_names(prefix), partitions=6)
     settings = PantauSettings(kafka_bootstrap=kafka_bootstrap, topic_prefix=prefix)
     producer = create_producer(settings)
     publisher = EventPublisher(producer, EventValidator(load_catalog()), prefix, "gateway")
     keys = OfficeKeys.from_mapping({"MPP-JKT-01": JAKARTA_KEY, "MPP-DPS-01": "sha256:" + digest(DENPASAR_KEY).hex()})
-    app = create_app(
-        publisher,
-        keys,
-        GatewayLimits(max_body_bytes=64 * 1024, max_batch=50),
-        RateLimiter(rate_per_s=1.0, burst=60),
-        kafka_reachable=lambda: bootstrap_reachable(kafka_bootstrap),
-    )
+    app = create_app(publisher, keys, limits, limiter, kafka_reachable=lambda: bootstrap_reachable(kafka_bootstrap))
     port = free_port()
     loop = asyncio.new_event_loop()
     runner = web.AppRunner(app)
@@ -91,11 +87,20 @@ def gateway(kafka_bootstrap: str) -> Iterator[RunningGateway]:
     thread = threading.Thread(target=serve, daemon=True)
     thread.start()
     assert started.wait(10)
-    yield RunningGateway(port, prefix)
-    asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(10)
-    loop.call_soon_threadsafe(loop.stop)
-    thread.join(10)
-    publisher.close()
+    try:
+        yield RunningGateway(port, prefix)
+    finally:
+        asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(10)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(10)
+        publisher.close()
+
+
+@pytest.fixture
+def gateway(kafka_bootstrap: str) -> Iterator[RunningGateway]:
+    limits = GatewayLimits(max_body_bytes=64 * 1024, max_batch=50)
+    with running_gateway(kafka_bootstrap, limits, RateLimiter(rate_per_s=1.0, burst=60)) as running:
+        yield running
 
 
 def event(n: int, office: str = "MPP-JKT-01", **extra: object) -> dict[str, object]:
@@ -150,6 +155,7 @@ def test_an_office_cannot_send_for_another_office(gateway: RunningGateway, kafka
     assert answer["results"][0]["reason_code"] == "office_not_authorized"
     [dead] = consume(kafka_bootstrap, topics.DEAD_LETTERS.name(gateway.prefix), 1)
     assert dead["reason_code"] == "office_not_authorized"
+    assert dead["office_id"] == "MPP-JKT-01", "the office whose key sent it, not the one it claims"
 
 
 def test_malformed_json_is_a_400_and_a_dead_letter(gateway: RunningGateway, kafka_bootstrap: str) -> None:

@@ -23,13 +23,24 @@ def test_keys_map_to_offices_in_plain_and_hashed_form(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("content", "message"),
-    [("MPP: short", "shorter than 16"), ("MPP: 'sha256:zz'", "malformed sha256"), ("- a list", "expected a mapping")],
+    [
+        ("MPP: short", "shorter than 16"),
+        ("MPP: 'sha256:zz'", "malformed sha256"),
+        ("- a list", "expected a mapping"),
+        ("A: same-key-0123456789\nB: same-key-0123456789", "'A' and 'B' have the same key"),
+        (f"A: same-key-0123456789\nB: sha256:{digest('same-key-0123456789').hex()}", "'A' and 'B' have the same key"),
+    ],
 )
 def test_bad_key_files_are_named(tmp_path: Path, content: str, message: str) -> None:
     path = tmp_path / "keys.yaml"
     path.write_text(content)
     with pytest.raises(ConfigurationError, match=message):
         OfficeKeys.load(path)
+
+
+def test_a_key_that_is_not_utf8_matches_no_office() -> None:
+    keys = OfficeKeys.from_mapping({"MPP-JKT-01": "plain-key-0123456789"})
+    assert keys.office_for(b"\xff\xfe".decode("utf-8", "surrogateescape")) is None
 
 
 def test_the_rate_limiter_refills_over_time_per_office() -> None:
