@@ -183,7 +183,7 @@ def main() -> None:
         settings = PantauSettings(kafka_bootstrap=bootstrap, topic_prefix=prefix, catalog=catalog_file)
         worker_topics(settings, catalog)
         worker = WorkerProcess(settings, Path(name) / "worker.log", {
-            "PANTAU_PSEUDONYM_KEY": "bench", "PANTAU_CATALOG": str(catalog_file),
+            "PANTAU_PSEUDONYM_KEY": "bench-pseudonym-key", "PANTAU_CATALOG": str(catalog_file),
             "PANTAU_STREAM_GUARANTEE": args.guarantee})
         probe = LagProbe(settings)
         publisher = Publisher(settings, catalog, options)

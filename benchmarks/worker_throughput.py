@@ -46,7 +46,7 @@ def main() -> None:
         worker = WorkerProcess(
             settings,
             Path(folder) / "worker.log",
-            {"PANTAU_PSEUDONYM_KEY": "bench", "PANTAU_STREAM_GUARANTEE": args.guarantee},
+            {"PANTAU_PSEUDONYM_KEY": "bench-pseudonym-key", "PANTAU_STREAM_GUARANTEE": args.guarantee},
         )
         probe = LagProbe(settings)
         worker.start()

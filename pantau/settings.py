@@ -63,6 +63,10 @@ class PantauSettings(BaseSettings):
         default=None,
         description="Key of the NIK pseudonyms (HMAC); unset: a random key kept in .pantau/pseudonym.key.",
     )
+    pseudonym_key_rotation: bool = Field(
+        default=False,
+        description="Start with a pseudonym key other than the one the stored data used (new pseudonyms from now on).",
+    )
     event_max_bytes: int = Field(
         default=64 * 1024,
         gt=0,

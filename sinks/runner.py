@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import logging
+
 from clickhouse_connect.driver.client import Client
 from kafka import KafkaConsumer
 
 from pantau.catalog import load_catalog
+from pantau.clickhouse.pseudonym_keys import describe_key_check, verify_pseudonym_key
 from pantau.contract import EventValidator
 from pantau.kafka.client_config import kafka_connection_config
 from pantau.secrets import pseudonym_key
@@ -14,6 +17,8 @@ from sinks import retention
 from sinks.privacy_filter import PrivacyFilter
 from sinks.routes import default_routes
 from sinks.sink import ClickHouseSink, SinkLimits
+
+log = logging.getLogger(__name__)
 
 
 def sink_group(prefix: str) -> str:
@@ -44,8 +49,13 @@ def build_sink(settings: PantauSettings, client: Client, database: str) -> Click
     """A sink member of the `pantau-sink` consumer group for every routed topic.
 
     Also brings the retention of raw events and dead letters to the configured TTLs, since the sink is
-    what writes them.
+    what writes them, and refuses a pseudonym key other than the one the stored data was pseudonymized
+    with (pantau.clickhouse.pseudonym_keys).
     """
+    key = pseudonym_key(settings)
+    news = describe_key_check(verify_pseudonym_key(client, database, key, settings.pseudonym_key_rotation))
+    if news is not None:
+        log.warning("%s", news)
     cluster = settings.clickhouse_cluster
     retention.EVENTS.apply(client, database, settings.clickhouse_events_ttl_days, cluster)
     retention.DEAD_LETTERS.apply(client, database, settings.clickhouse_dead_letters_ttl_days, cluster)
@@ -53,7 +63,7 @@ def build_sink(settings: PantauSettings, client: Client, database: str) -> Click
     routes = default_routes(
         settings.topic_prefix,
         EventValidator(load_catalog(settings.catalog), settings.future_tolerance),
-        PrivacyFilter(pseudonym_key(settings)),
+        PrivacyFilter(key),
     )
     return ClickHouseSink(
         consumer, client, database, routes, SinkLimits(settings.sink_max_batch, settings.sink_max_wait_s)

@@ -16,6 +16,7 @@ from pantau.cli.kafka_cmd import local_broker, start_kafka
 from pantau.cli.options import BootstrapOption, CatalogOption, ClickHouseUrlOption, build_settings
 from pantau.clickhouse import EmbeddedTarget, apply_migrations, clickhouse_session, open_client, target_from_settings
 from pantau.clickhouse.catalog_sync import sync_catalog
+from pantau.clickhouse.pseudonym_keys import describe_key_check, verify_pseudonym_key
 from pantau.clickhouse.query_socket import QueryServer
 from pantau.contract import EventValidator
 from pantau.errors import PantauError
@@ -59,19 +60,22 @@ def up(
     loaded_catalog = load_catalog(settings.catalog)
     threads: list[threading.Thread] = []
     query_server: QueryServer | None = None
-    worker = WorkerProcess(
-        settings, settings.state_dir / "logs" / "worker.log", {"PANTAU_PSEUDONYM_KEY": pseudonym_key(settings).decode()}
-    )
+    key = pseudonym_key(settings)
+    worker = WorkerProcess(settings, settings.state_dir / "logs" / "worker.log", {"PANTAU_PSEUDONYM_KEY": key.decode()})
     alerter = AlertsProcess(settings, settings.state_dir / "logs" / "alerts.log") if alerts else None
     try:
-        worker.start()
-        console.print(f"Stream worker: pid {worker.pid}, log {settings.state_dir / 'logs' / 'worker.log'}")
-        if alerter is not None:
-            alerter.start()
-            console.print(f"Alert service: pid {alerter.pid}, log {settings.state_dir / 'logs' / 'alerts.log'}")
         with clickhouse_session(target) as client:
             apply_migrations(client, target.database, cluster=settings.clickhouse_cluster)
             sync_catalog(client, target.database, loaded_catalog)
+            # Before anything pseudonymizes: a worker started with another key would split histories.
+            check = verify_pseudonym_key(client, target.database, key, settings.pseudonym_key_rotation)
+            if (news := describe_key_check(check)) is not None:
+                console.print(news)
+            worker.start()
+            console.print(f"Stream worker: pid {worker.pid}, log {settings.state_dir / 'logs' / 'worker.log'}")
+            if alerter is not None:
+                alerter.start()
+                console.print(f"Alert service: pid {alerter.pid}, log {settings.state_dir / 'logs' / 'alerts.log'}")
             if isinstance(target, EmbeddedTarget):
                 query_server = QueryServer(open_client(target), target.path)
                 query_server.start()
@@ -97,7 +101,7 @@ def up(
                     EventValidator(loaded_catalog, settings.future_tolerance),
                     settings.topic_prefix,
                     source=f"simulator:seed={seed}",
-                    pseudonym_key=pseudonym_key(settings),
+                    pseudonym_key=key,
                 )
                 feeder = PublishingThread(records, publisher, stop)
                 feeder.start()

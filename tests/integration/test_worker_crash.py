@@ -34,7 +34,7 @@ from tests.integration.pipeline_checks import expected_tickets, wait_for
 
 pytestmark = pytest.mark.integration
 CATALOG = load_catalog()
-KEY = "crash-test-key"
+KEY = "crash-test-pseudonym-key"
 OUTPUT_TOPICS = (
     topics.TICKETS,
     topics.WINDOW_METRICS,
