@@ -19,14 +19,26 @@ class TopicSpec:
         return f"{prefix}.{self.suffix}"
 
 
+RAW_INPUT_RETENTION_MS = str(7 * 24 * 3600 * 1000)
+"""How long Kafka keeps offices' events and dead letters: 7 days, set on the topics, whatever the broker's default.
+
+Enough for the worker and the sink to catch up after a week-long outage; both topics are landed in
+ClickHouse (pseudonymized and redacted), which is where history is kept. Pantau's own producers put
+no raw NIK into the events topic, but another producer may: the retention bounds how long it stays.
+"""
+
 EVENTS = TopicSpec(
     "events",
     "valid contract-v1 events, keyed by office_id",
     # The broker stamps each message when it appends it: the worker and the sink read that stamp as
     # the event's receipt time (occurred_in_future), so a producer's wrong clock cannot vouch for it.
-    configs=(("message.timestamp.type", "LogAppendTime"),),
+    configs=(("message.timestamp.type", "LogAppendTime"), ("retention.ms", RAW_INPUT_RETENTION_MS)),
 )
-DEAD_LETTERS = TopicSpec("dead-letters", "refused input with its reason and raw payload")
+DEAD_LETTERS = TopicSpec(
+    "dead-letters",
+    "refused input with its reason and raw payload (redacted)",
+    configs=(("retention.ms", RAW_INPUT_RETENTION_MS),),
+)
 TICKETS = TopicSpec("tickets", "one fact per ended ticket")
 COMPLAINTS = TopicSpec("complaints", "complaint facts, pseudonymized and redacted")
 SURVEYS = TopicSpec("surveys", "survey facts")

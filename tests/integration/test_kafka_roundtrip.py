@@ -107,3 +107,19 @@ def test_the_events_topic_stamps_messages_with_the_brokers_append_time(kafka_boo
     kind, stamp = stamps[f"{prefix}.events"]
     assert kind == 1 and abs(stamp - time.time() * 1000) < 60_000  # LogAppendTime, the broker's clock
     assert stamps[f"{prefix}.tickets"] == (0, ahead_ms)  # other topics keep the producer's CreateTime
+
+
+def test_the_raw_input_topics_keep_messages_for_seven_days_whatever_the_broker_default(kafka_bootstrap: str) -> None:
+    prefix = f"ret{uuid.uuid4().hex[:8]}"
+    ensure_topics(kafka_bootstrap, topic_names(prefix), partitions=1)
+    admin = KafkaAdminClient(bootstrap_servers=kafka_bootstrap)
+    try:
+        names = [f"{prefix}.events", f"{prefix}.dead-letters"]
+        described = admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, name) for name in names])
+    finally:
+        admin.close()
+    [by_name] = described.values()
+    for name in names:
+        retention = by_name[name]["retention.ms"]
+        # Set on the topic itself, not inherited from a broker whose default could be "forever".
+        assert (retention["value"], retention["config_source"]) == (str(7 * 24 * 3600 * 1000), "DYNAMIC_TOPIC_CONFIG")
