@@ -143,7 +143,9 @@ def redact_document(document: dict[str, Any]) -> dict[str, Any]:
     the token as a string. Nesting deeper than MAX_DEPTH is replaced by a marker, not walked.
     """
     return {
-        key: value if key in KEPT_FIELDS and isinstance(value, str | int) else _redact_value(value, 1)
+        key if key in KEPT_FIELDS else redact_text(str(key)): (
+            value if key in KEPT_FIELDS and isinstance(value, str | int) else _redact_value(value, 1)
+        )
         for key, value in document.items()
     }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from producers.input_files import read_events
@@ -16,8 +17,11 @@ class ReplayLedger:
     """What a replay sent, kept so ClickHouse can be asked about exactly those rows afterwards."""
 
     source: str
+    kept_after: datetime | None = None
+    """Events that occurred before this are past the retention of `events` (its TTL drops them as they land)."""
     event_keys: set[tuple[str, str]] = field(default_factory=set)
     refused_positions: list[str] = field(default_factory=list)
+    past_retention: int = 0
 
 
 def replay_file(
@@ -39,10 +43,12 @@ def replay_file(
         position = str(line.position)
         outcome = publisher.publish(line.payload, position=position)
         if ledger is not None:
-            if isinstance(outcome, Accepted):
-                ledger.event_keys.add((outcome.event.office_id, outcome.event.event_id))
-            else:
+            if not isinstance(outcome, Accepted):
                 ledger.refused_positions.append(position)
+            elif ledger.kept_after is not None and outcome.event.occurred_at < ledger.kept_after:
+                ledger.past_retention += 1  # its facts are computed; the raw event is not kept
+            else:
+                ledger.event_keys.add((outcome.event.office_id, outcome.event.event_id))
         if on_progress is not None:
             on_progress(line.size)
         if rate:

@@ -7,6 +7,7 @@ With --wait it returns only when every event of the file went through the stream
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -87,7 +88,7 @@ def replay(
     prefix = settings.topic_prefix
     events_topic, dead_topic = topics.EVENTS.name(prefix), topics.DEAD_LETTERS.name(prefix)
     probe: LagProbe | None = None
-    ledger = ReplayLedger(source) if wait and count_check else None
+    ledger = ReplayLedger(source, kept_after=events_kept_after(settings)) if wait and count_check else None
     try:
         if wait:
             # Topics are not created here: `pantau worker` creates them, and two creators racing make one
@@ -187,6 +188,12 @@ def _check_landed(settings: PantauSettings, ledger: ReplayLedger, refused: Worke
         f"landed: events {landed.events_found}/{landed.events_expected}, "
         f"dead_letters {landed.dead_letters_found}/{landed.dead_letters_expected}"
     )
+    if ledger.past_retention:
+        out.print(
+            f"past_retention: {ledger.past_retention} events occurred more than "
+            f"{settings.clickhouse_events_ttl_days} days ago (PANTAU_CLICKHOUSE_EVENTS_TTL_DAYS): their facts are "
+            "computed, the raw events are not kept in `events`"
+        )
     if not landed.complete:
         raise CountCheckFailed(
             "every stage committed past the replay, but ClickHouse is missing rows of it "
@@ -194,6 +201,12 @@ def _check_landed(settings: PantauSettings, ledger: ReplayLedger, refused: Worke
             f"{landed.dead_letters_found}/{landed.dead_letters_expected}); is the sink writing to the "
             "ClickHouse named by PANTAU_CLICKHOUSE_URL?"
         )
+
+
+def events_kept_after(settings: PantauSettings) -> datetime | None:
+    """The oldest occurred_at `events` keeps (its TTL), with an hour's margin for events right at the edge."""
+    days = settings.clickhouse_events_ttl_days
+    return None if days == 0 else datetime.now(UTC) - timedelta(days=days) + timedelta(hours=1)
 
 
 def print_summary(counts: PublishCounts, elapsed_s: float) -> None:

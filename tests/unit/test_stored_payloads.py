@@ -33,6 +33,8 @@ def test_every_field_of_a_stored_event_is_redacted_but_its_identifiers() -> None
         "nik_pelapor": int(NIK),
         "reporter": {"nik": "3171  0123  4567  0080", "phone": "+62 812 3456 0080", "alt": ["(0812) 3456-0080"]},
         "note": "hubungi 0812.3456.0080",
+        "NIK 3171.0123.4567.0080": "a top-level key that is personal data",
+        "0812-3456-0080": {"3171 0123 4567 0080": "nested keys too"},
     }
 
     stored = redact_document(document)
