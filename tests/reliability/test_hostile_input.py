@@ -34,7 +34,7 @@ from typing import Any
 
 import orjson
 import pytest
-from kafka import KafkaConsumer, TopicPartition
+from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 
 from tests.conftest import REPO_ROOT, free_port
 from tests.e2e.cli import PANTAU, wait_until
@@ -256,6 +256,8 @@ class Run:
     replay: subprocess.CompletedProcess[str] | None = None
     ordinary: subprocess.CompletedProcess[str] | None = None
     kafka_hits: dict[str, list[str]] = field(default_factory=dict)
+    foreign: tuple[int, int] = (-1, -1)
+    """(partition, offset) of the raw complaint another producer wrote straight to the events topic."""
 
     def pantau(self, *args: str, timeout_s: float = 300) -> subprocess.CompletedProcess[str]:
         result = subprocess.run(
@@ -312,6 +314,7 @@ def hostile_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Run]:
             )  # fmt: skip
         wait_until(lambda: gateway_process.poll() is not None or gateway.healthy(), 60, "the gateway")
         run.statuses = hostile_requests(gateway)
+        run.foreign = send_as_a_foreign_producer(run.bootstrap)
 
         hostile_file = workdir / "hostile.jsonl"
         hostile_file.write_bytes(b"\n".join(hostile_lines()) + b"\n")
@@ -322,7 +325,7 @@ def hostile_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Run]:
         ordinary_file = workdir / "ordinary.jsonl"
         ordinary_file.write_bytes(orjson.dumps({**ordinary, "event_id": "ordinary-2", "ticket_id": "ORD-2"}) + b"\n")
         run.ordinary = run.pantau("replay", str(ordinary_file), "--wait", "--timeout", "240")
-        run.kafka_hits = kafka_hits(run.bootstrap)
+        run.kafka_hits = kafka_hits(run.bootstrap, skip=("pantau.events", *run.foreign))
         assert up.poll() is None, up_log.read_text()[-3000:]
     finally:
         for process in (gateway_process, up):
@@ -337,8 +340,26 @@ def hostile_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Run]:
     yield run
 
 
-def kafka_hits(bootstrap: str) -> dict[str, list[str]]:
-    """Markers found in any message of any topic on the broker (changelogs and Pantau's topics alike)."""
+def send_as_a_foreign_producer(bootstrap: str) -> tuple[int, int]:
+    """A complaint with a raw NIK and phone, produced straight to the events topic, as an office's own
+    Kafka producer would: Pantau cannot stop it entering Kafka, but from there on it must be redacted."""
+    complaint = _event(
+        "complaint.filed", "f-c1", complaint_id="F-C1", category="waktu", reporter_nik=NIK,
+        text=f"HP {PHONE_SHAPES[4]}", pelapor={"surel": EMAIL},
+    )  # fmt: skip
+    producer = KafkaProducer(bootstrap_servers=bootstrap, acks="all")
+    try:
+        sent = producer.send("pantau.events", key=OFFICE.encode(), value=orjson.dumps(complaint)).get(timeout=30)
+    finally:
+        producer.close()
+    return sent.partition, sent.offset
+
+
+def kafka_hits(bootstrap: str, skip: tuple[str, int, int]) -> dict[str, list[str]]:
+    """Markers found in any message of any topic on the broker (changelogs and Pantau's topics alike).
+
+    `skip` is the foreign producer's own message (topic, partition, offset): what it wrote, not Pantau.
+    """
     consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, consumer_timeout_ms=5000)
     try:
         topics = sorted(topic for topic in consumer.topics() if not topic.startswith("__"))
@@ -352,6 +373,8 @@ def kafka_hits(bootstrap: str) -> dict[str, list[str]]:
         while any(consumer.position(p) < ends[p] for p in partitions) and time.monotonic() < deadline:
             for messages in consumer.poll(timeout_ms=1000).values():
                 for message in messages:
+                    if (message.topic, message.partition, message.offset) == skip:
+                        continue
                     text = " ".join(
                         part.decode("utf-8", "replace")
                         for part in [message.key or b"", message.value or b"", *(v for _, v in message.headers or [])]
@@ -396,6 +419,7 @@ def test_valid_hostile_events_land_pseudonymized_and_the_150_months_too(hostile_
     assert refs["H-C1"].startswith("nik_")
     assert refs["G-C1"] == refs["H-C1"], "one citizen, one pseudonym, whatever the shape and the way in"
     assert refs["H-C2"] == "", "'tidak ada' is no NIK: no pseudonym, and the complaint is kept"
+    assert refs["F-C1"] == refs["H-C1"], "a raw NIK from another producer is pseudonymized by the worker alike"
     [tickets] = hostile_run.sql(
         "SELECT count() AS n, uniqExact(toYYYYMM(issued_at)) AS months FROM pantau.tickets FINAL "
         "WHERE ticket_id LIKE 'H-M%' AND outcome = 'served'"
@@ -442,13 +466,16 @@ def test_no_marker_in_any_clickhouse_string_column(hostile_run: Run) -> None:
 
 def test_no_marker_in_any_file_the_run_left_or_line_it_printed(hostile_run: Run) -> None:
     inputs = {hostile_run.workdir / name for name in ("hostile.jsonl", "ordinary.jsonl", "gateway-keys.yaml")}
+    partition, _ = hostile_run.foreign
+    # Kafka's segment holding the foreign producer's raw message: what it wrote, kept for the topic's 7 days.
+    foreign_segment = hostile_run.workdir / ".pantau" / "kafka" / "data" / f"pantau.events-{partition}"
     found: dict[str, list[str]] = {}
     files = 0
     for folder, subfolders, names in os.walk(hostile_run.workdir):  # symlinks (the Kafka jars) are not followed
         subfolders[:] = [name for name in subfolders if not (Path(folder) / name).is_symlink()]
         for name in names:
             path = Path(folder) / name
-            if path in inputs or path.is_symlink():
+            if path in inputs or path.is_symlink() or path.parent == foreign_segment:
                 continue
             files += 1
             markers = hits(path.read_bytes().decode("utf-8", "replace"))
@@ -457,3 +484,12 @@ def test_no_marker_in_any_file_the_run_left_or_line_it_printed(hostile_run: Run)
     assert files > 50, "the run's store, broker data and logs were searched"
     printed = [hits(output) for output in hostile_run.outputs]
     assert found == {} and not any(printed), (found, printed)
+
+
+def test_what_the_run_wrote_is_private_to_its_user(hostile_run: Run) -> None:
+    state = hostile_run.workdir / ".pantau"
+    made_by_the_test = {state, state / "kafka", state / "kafka" / "libs"}
+    written = [path for path in state.rglob("*") if path not in made_by_the_test and not path.is_symlink()]
+    assert len(written) > 50
+    exposed = sorted(str(path.relative_to(state)) for path in written if path.stat().st_mode & 0o077)
+    assert exposed == []
