@@ -5,7 +5,9 @@ but not committed (crash, rebalance) is consumed and inserted again, and Replaci
 row per key. ClickHouse outages are retried with capped exponential backoff, holding the batch, so
 nothing is skipped; so are Kafka outages at commit time (a broker restart): the rows are in ClickHouse
 already and only the bookmark is missing. A message that cannot be turned into a row is written to
-`dead_letters` with the reason, never dropped.
+`dead_letters` with the reason, never dropped; so is a row ClickHouse refuses for its values (a UInt8
+of 300), after bounded retries and once the batch has been halved down to it (sinks/insert_errors.py
+tells such a refusal from an outage), so one bad message never stalls the other offices.
 """
 
 from __future__ import annotations
