@@ -14,12 +14,13 @@ _PRIORITY_ONLY = f"priority_group IN {_PRIORITY_GROUPS}"
 _REGULAR_ONLY = f"priority_group NOT IN {_PRIORITY_GROUPS}"
 
 # Tickets issued in the last 12 hours before the end of the range that have not left the queue by then.
+# ticket_id and service_code are the payload's, as MATERIALIZED columns of `events` (migration 0010), so
+# the panel never reads `payload` (the compose reader role is not granted it).
 LIVE_QUEUE = Query(
     f"""
 SELECT count() AS waiting, ifNull(max(dateDiff('second', issued_at, $__toTime)), 0) / 60 AS longest_wait_min
 FROM (
-    SELECT office_id, JSONExtractString(payload, 'ticket_id') AS ticket_id,
-           anyIf(JSONExtractString(payload, 'service_code'), type = 'ticket.issued') AS service_code,
+    SELECT office_id, ticket_id, anyIf(service_code, type = 'ticket.issued') AS issued_service_code,
            minIf(occurred_at, type = 'ticket.issued') AS issued_at,
            countIf(type = 'ticket.issued') AS issued,
            countIf(type IN {_TICKET_MOVES}) AS moves
@@ -27,7 +28,7 @@ FROM (
     WHERE occurred_at > $__toTime - INTERVAL 12 HOUR AND occurred_at <= $__toTime
       AND type IN ('ticket.issued', {_TICKET_MOVES[1:-1]}) AND {offices_in_scope()}
     GROUP BY office_id, ticket_id)
-WHERE issued > 0 AND moves = 0 AND {in_scope()}""",
+WHERE issued > 0 AND moves = 0 AND {in_scope(service_column="issued_service_code")}""",
     ("waiting", "longest_wait_min"),
 )
 
