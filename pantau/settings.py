@@ -59,6 +59,11 @@ class PantauSettings(BaseSettings):
     gateway_rate_per_s: float = Field(default=200.0, gt=0, description="Sustained events per second per office.")
     gateway_burst: int = Field(default=2000, gt=0, description="Events an office may send at once above the rate.")
 
+    staffing_weeks: int = Field(default=4, ge=1, description="Weeks of tickets the staffing advice is computed from.")
+    staffing_refresh_min: float = Field(
+        default=60.0, ge=0, description="How often `pantau up` refreshes the staffing advice (minutes; 0: never)."
+    )
+
     pseudonym_key: SecretStr | None = Field(
         default=None,
         description="Key of the NIK pseudonyms (HMAC); unset: a random key kept in .pantau/pseudonym.key.",

@@ -16,6 +16,7 @@ from pantau.cli.report_cmd import report
 from pantau.cli.simulate_cmd import simulate_command
 from pantau.cli.sink_cmd import sink
 from pantau.cli.sql_cmd import sql
+from pantau.cli.staffing_cmd import staffing
 from pantau.cli.up_cmd import up
 from pantau.cli.worker_cmd import worker
 from pantau.errors import PantauError
@@ -33,6 +34,7 @@ app.add_typer(alerts_cmd.app, name="alerts")
 app.command("report")(report)
 app.command("migrate")(migrate)
 app.command("sql")(sql)
+app.command("staffing")(staffing)
 app.command("replay")(replay)
 app.command("gateway")(gateway)
 app.command("sink")(sink)

@@ -14,6 +14,7 @@ from rich.live import Live
 from pantau.catalog import load_catalog
 from pantau.cli.kafka_cmd import local_broker, start_kafka
 from pantau.cli.options import BootstrapOption, CatalogOption, ClickHouseUrlOption, build_settings
+from pantau.cli.staffing_cmd import REFRESH_COMMAND, refresh_command
 from pantau.clickhouse import EmbeddedTarget, apply_migrations, clickhouse_session, open_client, target_from_settings
 from pantau.clickhouse.catalog_sync import sync_catalog
 from pantau.clickhouse.pseudonym_keys import describe_key_check, verify_pseudonym_key
@@ -22,6 +23,7 @@ from pantau.contract import EventValidator
 from pantau.errors import PantauError
 from pantau.kafka.lag import LagProbe
 from pantau.runtime.alerts_process import AlertsProcess
+from pantau.runtime.staffing_schedule import StaffingSchedule
 from pantau.runtime.status import StatusSampler
 from pantau.runtime.worker_process import WorkerProcess
 from pantau.secrets import pseudonym_key
@@ -77,8 +79,15 @@ def up(
                 alerter.start()
                 console.print(f"Alert service: pid {alerter.pid}, log {settings.state_dir / 'logs' / 'alerts.log'}")
             if isinstance(target, EmbeddedTarget):
-                query_server = QueryServer(open_client(target), target.path)
+                # `pantau staffing` while this holds the store: the refresh runs on this engine.
+                commands = {REFRESH_COMMAND: refresh_command(target.database, settings.staffing_weeks)}
+                query_server = QueryServer(open_client(target), target.path, commands)
                 query_server.start()
+            if settings.staffing_refresh_min > 0:
+                weeks, every_s = settings.staffing_weeks, settings.staffing_refresh_min * 60
+                schedule = StaffingSchedule(open_client(target), target.database, weeks, every_s, stop)
+                schedule.start()
+                threads.append(schedule)
             console.print(f"ClickHouse: {target.describe()} (pantau sql works while this runs)")
             landing = build_sink(settings, open_client(target), target.database)
             sink_thread = threading.Thread(target=landing.run, args=(stop,), name="pantau-sink", daemon=True)

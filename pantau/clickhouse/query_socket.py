@@ -13,6 +13,7 @@ import os
 import socket
 import socketserver
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -27,11 +28,16 @@ def socket_path_for(data_dir: Path) -> Path:
     return data_dir.with_name(data_dir.name + ".sock")
 
 
-class QueryServer:
-    """Runs queries sent over the socket on `client`, one at a time."""
+SocketCommand = Callable[[Client, dict[str, Any]], dict[str, Any]]
+"""A task the holder runs for another command on its own engine (e.g. `pantau staffing`): arguments in, result out."""
 
-    def __init__(self, client: Client, data_dir: Path) -> None:
+
+class QueryServer:
+    """Runs queries (and the named commands it was given) sent over the socket on `client`, one at a time."""
+
+    def __init__(self, client: Client, data_dir: Path, commands: dict[str, SocketCommand] | None = None) -> None:
         self._client = client
+        self._commands = commands or {}
         self._lock = threading.Lock()
         self.path = socket_path_for(data_dir)
         self._server: socketserver.UnixStreamServer | None = None
@@ -45,7 +51,11 @@ class QueryServer:
         class Handler(socketserver.StreamRequestHandler):
             def handle(self) -> None:
                 request = orjson.loads(self.rfile.readline())
-                self.wfile.write(orjson.dumps(outer.answer(str(request.get("sql", ""))), default=str) + b"\n")
+                if "command" in request:
+                    answer = outer.run_command(str(request["command"]), dict(request.get("arguments") or {}))
+                else:
+                    answer = outer.answer(str(request.get("sql", "")))
+                self.wfile.write(orjson.dumps(answer, default=str) + b"\n")
 
         old_umask = os.umask(0o177)
         try:
@@ -63,6 +73,18 @@ class QueryServer:
                 message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
                 return {"error": message}
         return {"columns": list(result.column_names), "rows": [list(row) for row in result.result_rows]}
+
+    def run_command(self, name: str, arguments: dict[str, Any]) -> dict[str, Any]:
+        """Run a named command on the holder's engine; an unknown name or a failure is an answer, not a crash."""
+        command = self._commands.get(name)
+        if command is None:
+            return {"error": f"this process runs no command {name!r} (known: {sorted(self._commands) or 'none'})"}
+        with self._lock:
+            try:
+                return {"result": command(self._client, arguments)}
+            except (DriverError, ValueError) as exc:
+                message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+                return {"error": message}
 
     def stop(self) -> None:
         if self._server is not None:
@@ -89,3 +111,25 @@ def query_via_socket(data_dir: Path, sql: str, timeout_s: float = 300.0) -> tupl
     if "error" in document:
         raise ClickHouseError(f"query failed (run by the process holding {data_dir}): {document['error']}")
     return list(document["columns"]), [list(row) for row in document["rows"]]
+
+
+def command_via_socket(
+    data_dir: Path, name: str, arguments: dict[str, Any], timeout_s: float = 300.0
+) -> dict[str, Any] | None:
+    """Ask the process holding `data_dir` to run command `name`; None when no such process listens."""
+    path = socket_path_for(data_dir)
+    if not path.exists():
+        return None
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
+            connection.settimeout(timeout_s)
+            connection.connect(str(path))
+            connection.sendall(orjson.dumps({"command": name, "arguments": arguments}) + b"\n")
+            answer = connection.makefile("rb").readline()
+    except (ConnectionRefusedError, FileNotFoundError):
+        return None
+    document = orjson.loads(answer)
+    if "error" in document:
+        raise ClickHouseError(f"{name} failed (run by the process holding {data_dir}): {document['error']}")
+    result: dict[str, Any] = document["result"]
+    return result

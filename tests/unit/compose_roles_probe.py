@@ -239,6 +239,10 @@ def run_writer(client: Client) -> dict[str, Any]:
     result["minutely_rows"] = int(
         client.query(f"SELECT sum(events) FROM {DATABASE}.events_received_minutely").result_rows[0][0]
     )
+    # `pantau staffing` (pantau/clickhouse/staffing_refresh.py): insert, then delete the older advice.
+    from pantau.clickhouse.staffing_refresh import refresh_staffing
+
+    result["staffing_refreshes"] = [refresh_staffing(client, DATABASE, weeks).cells for weeks in (4, 1)]
     result["refused"] = refusals(client, WRITER_REFUSED)
     return result
 

@@ -72,7 +72,10 @@ PLUGIN_LOOKUP_MAX_EXECUTION_TIME = 10
 # What the writer runs outside the migration files, and the privilege each needs:
 # pantau/clickhouse/migrate.py CREATE DATABASE, CREATE TABLE schema_migrations, SELECT/INSERT on it;
 # catalog_sync.py and pseudonym_keys.py SELECT and INSERT; sinks/ INSERT, and MODIFY/REMOVE TTL (retention.py).
-WRITER_CODE_PRIVILEGES = {"CREATE DATABASE", "CREATE TABLE", "SELECT", "INSERT", "ALTER MODIFY TTL"}
+WRITER_CODE_PRIVILEGES = {
+    "CREATE DATABASE", "CREATE TABLE", "SELECT", "INSERT", "ALTER MODIFY TTL",
+    "ALTER DELETE ON staffing",  # the staffing refresh's lightweight DELETE of the previous advice
+}  # fmt: skip
 _ALTER_COMMANDS = {
     "ADD COLUMN": "ALTER ADD COLUMN",
     "ADD INDEX": "ALTER ADD INDEX",
@@ -121,11 +124,13 @@ def reader_column_grants() -> dict[str, set[str]]:
 
 
 def writer_privileges() -> set[str]:
+    """The writer's privileges; one granted on a single table is named `PRIVILEGE ON table`."""
     privileges = set()
     for query in grant_queries("pantau_writer"):
-        match = re.fullmatch(rf"GRANT ([A-Z ,]+) ON {DATABASE}\.\*", query)
-        assert match, f"pantau_writer grants must be plain privileges ON {DATABASE}.*: {query!r}"
-        privileges |= {privilege.strip() for privilege in match.group(1).split(",")}
+        match = re.fullmatch(rf"GRANT ([A-Z ,]+) ON {DATABASE}\.(\*|\w+)", query)
+        assert match, f"pantau_writer grants must be plain privileges ON {DATABASE}.* or a table: {query!r}"
+        scope = "" if match.group(2) == "*" else f" ON {match.group(2)}"
+        privileges |= {privilege.strip() + scope for privilege in match.group(1).split(",")}
     return privileges
 
 
@@ -470,7 +475,9 @@ def test_chdb_loads_the_users_as_the_server_merges_them(chdb_runs: dict[str, dic
         ]
     )
     writer_grants = loaded["grants"]["pantau_writer"]
-    assert writer_grants and all(g.endswith(f" ON {DATABASE}.* TO pantau_writer") for g in writer_grants)
+    table_grant = f"GRANT ALTER DELETE ON {DATABASE}.staffing TO pantau_writer"
+    database_wide = f" ON {DATABASE}.* TO pantau_writer"
+    assert writer_grants and all(g.endswith(database_wide) or g == table_grant for g in writer_grants)
     assert not [g for g in writer_grants if "GRANT OPTION" in g]
     readonly = [row for row in loaded["profile_elements"] if row[2] == "readonly" and row[0]]
     assert readonly and all(row[3] == "1" for row in readonly)
@@ -487,6 +494,8 @@ def test_writer_runs_migrations_catalog_sync_and_sink(chdb_runs: dict[str, dict[
     assert set(run["sink_rows"]) == set(run["routed_tables"])
     assert all(count >= 1 for count in run["sink_rows"].values())
     assert run["minutely_rows"] == 2  # the materialized view ran, as its definer, on the inserts into events
+    # Two refreshes ran to the end, each with its DELETE of the older advice (a refusal would raise).
+    assert len(run["staffing_refreshes"]) == 2
     assert run["refused"] == dict.fromkeys(WRITER_REFUSED, 497)
 
 
