@@ -60,6 +60,7 @@ def office_detail(lang: Lang, database: str) -> Dashboard:
     board.row("row.counters")
     board.add(board.table("p.counters", office.COUNTERS, width=12, height=9))
     board.add(board.table("p.late_openings", office.LATE_OPENINGS, width=12, height=9))
+    board.add(board.table("p.staffing", office.STAFFING_GRID, width=24, height=12), "d.staffing")
     board.row("row.fairness")
     board.add(board.table("p.priority_waits", office.PRIORITY_WAITS, width=10, height=8))
     board.add(board.table("p.queue_jumps", office.QUEUE_JUMPS, width=14, height=8, colored=False))

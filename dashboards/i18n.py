@@ -49,6 +49,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "p.throughput_hour": ("Layanan selesai per jam (waktu setempat)", "Completed services by hour (local time)"),
     "p.counters": ("Kinerja loket", "Counters"),
     "p.late_openings": ("Loket terlambat buka", "Counters opening late"),
+    "p.staffing": ("Rekomendasi jumlah loket: kekurangan per jam", "Counter plan: counters short per hour"),
     "p.queue_jumps": ("Serobot antrean", "Queue jumps"),
     "p.priority_waits": ("Waktu tunggu per kelompok prioritas", "Waiting time by priority group"),
     "p.fairness": ("Keadilan dan ketepatan waktu per kantor", "Fairness and punctuality by office"),
@@ -73,6 +74,16 @@ _LABELS: dict[str, tuple[str, str]] = {
     "p.dead_letters": ("Dead letter per alasan", "Dead letters by reason"),
     "p.dead_letter_trend": ("Dead letter dari waktu ke waktu", "Dead letters over time"),
     "p.freshness": ("Kesegaran data per tabel", "Data freshness per table"),
+    "d.staffing": (
+        "Kekurangan loket per hari dan jam (waktu setempat): loket yang diperlukan agar standar waktu tunggu "
+        "layanan terpenuhi (Erlang C, dari kedatangan dan lama layanan beberapa minggu terakhir) dikurangi "
+        "rata-rata loket yang melayani. Merah: kurang loket; hijau: cukup (angka negatif: loket menganggur). "
+        "Model: kedatangan acak, satu antrean per layanan, tanpa warga yang pergi. Diperbarui `pantau staffing`.",
+        "Counters short per weekday and hour (local time): the counters the services' waiting standard needs "
+        "(Erlang C, from the last weeks' arrivals and service times) minus the mean counters serving. Red: "
+        "short; green: enough (negative: idle counters). Model: random arrivals, one queue per service, "
+        "nobody leaving. Refreshed by `pantau staffing`.",
+    ),
     "d.freshness": (
         "Umur baris terbaru tiap tabel pada akhir rentang waktu. Lag konsumen Kafka dan latensi insert sink "
         "tidak tersimpan di ClickHouse: perlu metrik dari worker dan sink.",
@@ -139,6 +150,13 @@ _LABELS: dict[str, tuple[str, str]] = {
     "c.offices_below_min_sample": ("Kantor dengan sampel kurang", "Offices below minimum sample"),
     "c.offices": ("Kantor", "Offices"),
     "c.hour": ("Jam", "Hour"),
+    "c.wd1": ("Senin", "Monday"),
+    "c.wd2": ("Selasa", "Tuesday"),
+    "c.wd3": ("Rabu", "Wednesday"),
+    "c.wd4": ("Kamis", "Thursday"),
+    "c.wd5": ("Jumat", "Friday"),
+    "c.wd6": ("Sabtu", "Saturday"),
+    "c.wd7": ("Minggu", "Sunday"),
     "c.abandoned": ("Batal", "Abandoned"),
     "c.unsur": ("Unsur", "Element"),
     "c.nrr": ("NRR", "NRR"),

@@ -65,6 +65,8 @@ COLUMN_STYLES: dict[str, FieldStyle] = {
     "nrr": NRR,
     **{f"nrr_u{i}": NRR for i in range(1, 10)},
     "completed": COUNT,
+    # Counters short in an hour (needed - open): green when enough, red when short.
+    **{f"wd{day}": FieldStyle("short", 0, ((None, GREEN), (1.0, RED))) for day in range(1, 8)},
     "tickets": COUNT,
     "complaints": COUNT,
     "respondents": COUNT,

@@ -183,3 +183,24 @@ ORDER BY queue_jumps_per_1000 DESC""",
         "regular_p50_wait_min",
     ),
 )
+
+
+WEEKDAY_COLUMNS = tuple(f"wd{day}" for day in range(1, 8))
+"""Monday (wd1) .. Sunday (wd7), the office's local weekdays (ISO numbering, as `staffing.weekday`)."""
+
+# Counters short per local weekday and hour: needed (Erlang C for the service's standard) minus open
+# (mean counters serving), summed over the services in scope; empty where the office has no tickets.
+STAFFING_GRID = Query(
+    "SELECT hour, "
+    + ", ".join(
+        f"if(countIf(weekday = {day}) = 0, NULL, sumIf(toInt64(counters_needed) - toInt64(round(counters_open)), "
+        f"weekday = {day})) AS wd{day}"
+        for day in range(1, 8)
+    )
+    + f"""
+FROM {{db}}.staffing FINAL
+WHERE {in_scope()}
+GROUP BY hour
+ORDER BY hour""",
+    ("hour", *WEEKDAY_COLUMNS),
+)

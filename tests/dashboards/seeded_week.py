@@ -21,6 +21,7 @@ from clickhouse_connect.driver.client import Client
 from pantau.catalog import Catalog, load_catalog
 from pantau.clickhouse import apply_migrations
 from pantau.clickhouse.catalog_sync import sync_catalog
+from pantau.clickhouse.staffing_refresh import refresh_staffing
 from pantau.contract import DeadLetter, EventValidator
 from pantau.contract.models import Event
 from pantau.kafka import topics
@@ -105,6 +106,7 @@ def build_week(
             latest[table][key] = value  # keep the newest version per key, as FINAL would
     latest["events"] = {(row["office_id"], row["event_id"]): row for row in event_rows}
     counts = {table: _insert(client, database, table, list(rows.values())) for table, rows in latest.items()}
+    counts["staffing"] = refresh_staffing(client, database, weeks=1).cells  # what `pantau staffing` writes
     first = min(event.occurred_at for event in valid_events).astimezone(UTC)
     last = max(event.occurred_at for event in valid_events).astimezone(UTC)
     return SeededWeek(database, catalog, first, last, counts)
