@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dashboards.queries.model import Query, QueryFormat
 from dashboards.queries.percentiles import nearest_rank
-from dashboards.queries.scope import in_scope, offices_in_scope
+from dashboards.queries.scope import OFFICE_NAMES, in_scope, offices_in_scope
 
 _TICKET_MOVES = "('ticket.called', 'service.started', 'ticket.abandoned', 'service.completed')"
 _SERVED = "tk.outcome != 'abandoned'"
@@ -203,4 +203,27 @@ WHERE {in_scope()}
 GROUP BY hour
 ORDER BY hour""",
     ("hour", *WEEKDAY_COLUMNS),
+)
+
+# The hours an office is short of counters, worst first: the report's "Rekomendasi jumlah loket". The
+# weekday and hour come as the labels the report prints (Senin, 09.00), in the office's local time.
+STAFFING_SHORTFALLS = Query(
+    f"""
+SELECT st.office_id AS office_id, any(o.name) AS office, any(sv.name) AS service,
+       arrayElement(['Senin', 'Selasa', 'Rabu', 'Kamis', 'Jumat', 'Sabtu', 'Minggu'], st.weekday) AS day,
+       concat(leftPad(toString(st.hour), 2, '0'), '.00') AS hour_label,
+       any(st.arrivals_per_hour) AS arrivals_per_hour, any(st.counters_open) AS counters_open,
+       any(st.counters_needed) AS counters_needed, any(st.service_level_now) AS service_level_now,
+       any(st.service_level_needed) AS service_level_needed
+FROM {{db}}.staffing AS st FINAL
+LEFT JOIN {OFFICE_NAMES} AS o ON o.office_id = st.office_id
+LEFT JOIN (SELECT service_code, name FROM {{db}}.services FINAL) AS sv ON sv.service_code = st.service_code
+WHERE st.counters_needed > round(st.counters_open) AND {in_scope("st.office_id", "st.service_code")}
+GROUP BY st.office_id, st.service_code, st.weekday, st.hour
+ORDER BY toInt64(counters_needed) - toInt64(round(counters_open)) DESC, office_id, service, st.weekday, st.hour
+LIMIT 40""",
+    (
+        "office_id", "office", "service", "day", "hour_label", "arrivals_per_hour", "counters_open",
+        "counters_needed", "service_level_now", "service_level_needed",
+    ),
 )

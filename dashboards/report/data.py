@@ -32,6 +32,7 @@ REPORT_QUERIES: dict[str, Query] = {
     "pungli": complaints.PUNGLI,
     "fairness": office.FAIRNESS_BY_OFFICE,
     "priority": office.PRIORITY_WAITS,
+    "staffing": office.STAFFING_SHORTFALLS,
 }
 
 

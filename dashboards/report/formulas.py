@@ -17,4 +17,7 @@ FORMULAS: tuple[tuple[str, str], ...] = (
     ("Serobot antrean", "Tiket reguler yang dipanggil sebelum tiket reguler lain yang diambil lebih dulu dan masih "
      "menunggu, pada layanan yang sama. Kelompok prioritas (lansia, disabilitas, ibu hamil, anak) boleh didahulukan."),
     ("Loket terlambat buka", "Pembukaan pertama loket dalam sehari yang lebih dari 5 menit setelah jam buka kantor."),
+    ("Kebutuhan loket (Erlang C)", "Beban a = kedatangan per jam × lama layanan rata-rata (detik) ÷ 3.600. Dengan c "
+     "loket (c > a): peluang menunggu P = Erlang C(a, c); porsi sesuai standar = 1 − P·e^(−(c−a)·T/S), T = target "
+     "waktu tunggu, S = lama layanan. Loket perlu = c terkecil yang porsinya ≥ target porsi standar pelayanan."),
 )

@@ -16,6 +16,16 @@ from dashboards.report.sections import count, one, pct, table, text, three, tile
 GREEN, YELLOW, ORANGE, RED = "#2e8b57", "#d4a017", "#e07b24", "#c0392b"
 MUTU_COLOURS = {"A": GREEN, "B": "#7cb342", "C": ORANGE, "D": RED}
 MUTU_TEXT = {"A": "A (Sangat Baik)", "B": "B (Baik)", "C": "C (Kurang Baik)", "D": "D (Tidak Baik)"}
+STAFFING_METHOD = (
+    "Jam-jam saat loket yang buka kurang dari yang diperlukan agar standar waktu tunggu layanan terpenuhi, "
+    "dari yang paling kurang. Kedatangan per jam dan lama layanan diukur dari tiket beberapa minggu terakhir "
+    "(perintah pantau staffing); jumlah loket yang diperlukan dihitung dengan rumus antrean Erlang C (M/M/c): "
+    "loket paling sedikit yang membuat porsi warga yang menunggu paling lama sebesar target waktu tunggu "
+    "mencapai target porsi standar pelayanan (mis. 90% dalam 30 menit). Asumsi model: warga datang secara "
+    "acak (Poisson), lama layanan bervariasi secara eksponensial, satu antrean per layanan yang dilayani "
+    "semua loketnya, dan tidak ada warga yang pergi sebelum dilayani. Loket buka = rata-rata loket yang "
+    "melayani layanan itu pada jam tersebut."
+)
 GROUPS = {"regular": "reguler", "elderly": "lansia", "disability": "disabilitas", "pregnant": "ibu hamil",
           "child": "anak"}
 CATEGORIES = {code: t(f"v.{code}") for code in COMPLAINT_CATEGORIES}
@@ -180,7 +190,16 @@ def render_report(data: dict[str, Table], period: Period, region: str | None, ge
             ("grp", "Kelompok", lambda v: GROUPS.get(str(v), str(v))), ("tickets", "Tiket", count),
             ("mean_wait_min", "Rata-rata (mnt)", one), ("p50_wait_min", "p50 (mnt)", one),
             ("p90_wait_min", "p90 (mnt)", one)]),
-        "<h2>7. Penjelasan rumus</h2><dl>",
+        "<h2>7. Rekomendasi jumlah loket</h2>",
+        f"<p>{escape(STAFFING_METHOD)}</p>",
+        table("staffing", data["staffing"], [
+            ("office", "Kantor", text), ("service", "Layanan", text),
+            ("day", "Hari", text), ("hour_label", "Jam", text),
+            ("arrivals_per_hour", "Kedatangan/jam", one), ("counters_open", "Loket buka", one),
+            ("counters_needed", "Loket perlu", count), ("service_level_now", "Sesuai standar kini", pct),
+            ("service_level_needed", "Dengan saran", pct),
+        ], limit=20),
+        "<h2>8. Penjelasan rumus</h2><dl>",
         "".join(f"<dt>{escape(name)}</dt><dd>{escape(body)}</dd>" for name, body in FORMULAS),
         "</dl>",
         f'<p class="note">Sumber: tabel ClickHouse Pantau (baris terdeduplikasi, FINAL), kueri yang sama dengan dasbor '

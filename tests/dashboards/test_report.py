@@ -181,3 +181,18 @@ def test_period_parsing_and_cli_errors(tmp_path: Path) -> None:
         parse_period("Oktober")
     result = CliRunner().invoke(app, ["report", "--period", "2026-13", "--out", str(tmp_path / "r.html")])
     assert result.exit_code != 0 and isinstance(result.exception, PeriodError)
+
+
+def test_the_report_recommends_counters_for_the_understaffed_hours(report: dict[str, Any], chromium: Path) -> None:
+    """Section 7 lists the hours short of counters from `staffing`, with the method and its assumptions."""
+    shortfalls = report["data"]["staffing"].records()
+    assert shortfalls, "the seeded week has hours short of counters"
+    assert all(row["counters_needed"] > round(row["counters_open"]) for row in shortfalls)
+    assert all(row["service_level_needed"] >= row["service_level_now"] for row in shortfalls)
+    assert {row["day"] for row in shortfalls} <= {"Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"}
+    done = _chromium(chromium, report["folder"], "--dump-dom", report["page"].as_uri())
+    assert "7. Rekomendasi jumlah loket" in done.stdout and "Erlang C" in done.stdout
+    assert "tidak ada warga yang pergi" in done.stdout, "the model's assumptions are stated"
+    parser = FigureParser()
+    parser.feed(done.stdout)
+    assert parser.figures[("staffing", "day", 0)] == shortfalls[0]["day"]

@@ -253,7 +253,7 @@ def run_reader(client: Client) -> dict[str, Any]:
     from dashboards.expand import render_sql
     from dashboards.interpolation import Selection
     from dashboards.queries.office import LIVE_QUEUE
-    from dashboards.report.data import rendered_queries
+    from dashboards.report.data import REPORT_QUERIES, rendered_queries
     from dashboards.report.period import parse_period
     from tests.dashboards.panel_context import panel_targets, time_range
 
@@ -296,8 +296,8 @@ def run_reader(client: Client) -> dict[str, Any]:
                 target.sql,
                 render_sql(target.sql, variables, panel_window),
             )
-    for label, sql in rendered_queries(DATABASE, parse_period("2026-11"), None, "Asia/Jakarta").items():
-        attempt(f"report:{label}", sql, sql)
+    for label, rendered in rendered_queries(DATABASE, parse_period("2026-11"), None, "Asia/Jakarta").items():
+        attempt(f"report:{label}", REPORT_QUERIES[label].for_database(DATABASE), rendered)
     result["queries"] = queries
     # The live queue an hour after the writer's ticket was issued: it waits, read through the MATERIALIZED
     # ticket_id and service_code; with another service chosen it is filtered out.
