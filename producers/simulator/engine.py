@@ -31,7 +31,8 @@ def simulate(catalog: Catalog, options: SimulationOptions) -> Iterator[Simulated
     Raises ValueError at once (not on first iteration) when the options do not fit the catalog.
     """
     check_options(options, len(catalog.offices))
-    profiles = build_profiles(catalog, options.seed, options.offices)
+    staffing = {(office, service): counters for office, service, counters in options.staffing}
+    profiles = build_profiles(catalog, options.seed, options.offices, staffing)
     ordered = in_time_order(profiles, options)
     if not (options.out_of_order or options.duplicates or options.invalid):
         return ordered

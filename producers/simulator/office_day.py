@@ -25,7 +25,7 @@ DAILY_NOISE_SIGMA = 0.1
 
 def expected_tickets(desk: ServiceDesk, open_day: OpenDay, issue_end: float, factor: float) -> float:
     """Tickets a desk expects on a day: load x capacity of its counters over the issuing hours x factor."""
-    capacity = len(desk.counter_ids) * (issue_end - open_day.opens) / desk.mean_service_s
+    capacity = desk.demand_capacity_counters * (issue_end - open_day.opens) / desk.mean_service_s
     return capacity * desk.load * factor
 
 

@@ -22,6 +22,9 @@ class SimulationOptions:
     out_of_order: float = 0.0
     duplicates: float = 0.0
     invalid: float = 0.0
+    staffing: tuple[tuple[str, str, int], ...] = ()
+    """(office_id, service_code, counters): serve a service with that many counters instead of the office's
+    own, for the same arrivals (how the staffing advice is tried out)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ run of eight or more offices has some of each.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from pantau.catalog import Catalog, Office, Service
@@ -46,8 +47,15 @@ class ServiceDesk:
 
     service: Service
     counter_ids: tuple[str, ...]
-    load: float  # average arrivals over the issuing hours / the counters' capacity
+    load: float  # average arrivals over the issuing hours / the capacity of `demand_counters` counters
     median_service_s: float
+    demand_counters: int = 0
+    """The counters the demand is sized to (the office's own staffing); 0: as many as serve. A staffing
+    override (SimulationOptions.staffing) changes the counters serving, never the citizens arriving."""
+
+    @property
+    def demand_capacity_counters(self) -> int:
+        return self.demand_counters or len(self.counter_ids)
 
     @property
     def mean_service_s(self) -> float:
@@ -82,13 +90,23 @@ def office_size(office: Office) -> str:
     return "medium" if len(office.services) >= 2 else "small"
 
 
-def build_profiles(catalog: Catalog, seed: int, count: int) -> list[OfficeProfile]:
-    """Profiles of the first `count` offices of the catalog."""
-    return [office_profile(catalog, office, index, seed) for index, office in enumerate(catalog.offices[:count])]
+def build_profiles(
+    catalog: Catalog, seed: int, count: int, staffing: Mapping[tuple[str, str], int] | None = None
+) -> list[OfficeProfile]:
+    """Profiles of the first `count` offices of the catalog; `staffing`: (office_id, service) -> counters serving."""
+    return [
+        office_profile(catalog, office, index, seed, staffing) for index, office in enumerate(catalog.offices[:count])
+    ]
 
 
-def office_profile(catalog: Catalog, office: Office, index: int, seed: int) -> OfficeProfile:
-    """One office's profile; depends only on the seed, the office and its position in the catalog."""
+def office_profile(
+    catalog: Catalog, office: Office, index: int, seed: int, staffing: Mapping[tuple[str, str], int] | None = None
+) -> OfficeProfile:
+    """One office's profile; depends only on the seed, the office and its position in the catalog.
+
+    `staffing` overrides how many counters serve a service; the random draws, so the arrivals, stay
+    those of the office's own staffing (the demand is sized to it).
+    """
     rng = derived_random(seed, office.id, "profile")
     size = office_size(office)
     understaffed = spread_flag(seed, "understaffed", index, UNDERSTAFFED_SHARE)
@@ -100,8 +118,9 @@ def office_profile(catalog: Catalog, office: Office, index: int, seed: int) -> O
     number = 0
     for code in office.services:
         service = catalog.service(code)
+        own = rng.randint(low, high)
         counters = []
-        for _ in range(rng.randint(low, high)):
+        for _ in range((staffing or {}).get((office.id, code), own)):
             number += 1
             counters.append(f"L{number:02d}")
         mean_s = service.target_service_min * 60.0 * speed
@@ -111,6 +130,7 @@ def office_profile(catalog: Catalog, office: Office, index: int, seed: int) -> O
                 counter_ids=tuple(counters),
                 load=rng.uniform(1.0, 1.15) if understaffed else rng.uniform(0.45, 0.65),
                 median_service_s=mean_s / math.exp(SERVICE_TIME_SIGMA**2 / 2),
+                demand_counters=own,
             )
         )
     return OfficeProfile(

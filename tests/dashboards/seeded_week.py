@@ -67,6 +67,7 @@ def build_week(
     start: date = WEEK_START,
     days: int = WEEK_DAYS,
     seed: int = WEEK_SEED,
+    staffing: tuple[tuple[str, str, int], ...] = (),
 ) -> SeededWeek:
     """Simulate, process and land `days` days (one week by default) into `database`; returns what it spans."""
     apply_migrations(client, database)
@@ -75,7 +76,9 @@ def build_week(
     processor = EventProcessor(catalog, nik_key=b"dashboards-test-key", source="kafka:pantau.events")
     validator = EventValidator(catalog)
     stores = Stores(tickets={}, windows={}, complaints={}, ikm={}, surveys_seen={})
-    options = SimulationOptions(offices=len(catalog.offices), days=days, seed=seed, start=start, invalid=0.002)
+    options = SimulationOptions(
+        offices=len(catalog.offices), days=days, seed=seed, start=start, invalid=0.002, staffing=staffing
+    )
     latest: dict[str, dict[tuple[str, str], dict[str, Any]]] = defaultdict(dict)
     valid_events: list[Event] = []
     event_rows: list[dict[str, Any]] = []
