@@ -34,7 +34,10 @@ _INVISIBLE_CLASS = "[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]"
 _INVISIBLE = re.compile(_INVISIBLE_CLASS)
 _DISGUISE = re.compile(_INVISIBLE_CLASS + "|(?![0-9])\\d")
 """An invisible character, or a digit that is not ASCII: the text needs the careful path."""
-_EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
+# Only from the start of a run of address characters, and without giving any back: otherwise a long
+# run without "@" (64 KiB of digits in a hostile field) is scanned again from every position in it,
+# quadratic time that stalled a worker for hours.
+_EMAIL = re.compile(r"(?<![\w.+\-])[\w.+\-]++@[\w\-]+(?:\.[\w\-]+)+")
 _NIK = re.compile(r"(?<!\d)(?:\d[ \t.\-/_]{0,3}){15}\d(?!\d)")
 # Mobile: 0 / 62 / +62, then 8, then 7-11 more digits (10-13 digits in national form); or the prefix
 # in parentheses, "(0812) 3456-0080".

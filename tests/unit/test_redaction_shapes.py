@@ -9,12 +9,15 @@ ticket numbers, generated the same way, must come out unchanged.
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from datetime import date
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pantau.privacy import NIK_TOKEN, PHONE_TOKEN, redact_text
+from tests.conftest import REPO_ROOT
 
 INVISIBLE = ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"]
 VISIBLE = [" ", "  ", "   ", ".", "-", "/", "_", " - ", ". "]
@@ -100,3 +103,28 @@ tickets = st.tuples(st.sampled_from("ABCKQ"), st.integers(1, 999)).map(lambda t:
 def test_amounts_dates_times_and_ticket_numbers_stay(numbers: list[str], filler: list[str]) -> None:
     text = " ".join([*filler, *(f"{n}," for n in numbers)])
     assert redact_text(text) == text
+
+
+HOSTILE_RUNS = {
+    "letters": "a" * 2_000_000,
+    "digits": "1" * 2_000_000,
+    "dashed groups": "0812-" * 400_000,
+    "dotted words": "a." * 1_000_000,
+    "at signs": "a@" * 1_000_000,
+    "disguised digits": "\u0661\u200b" * 500_000,
+}
+
+
+def test_redaction_of_megabytes_of_hostile_runs_finishes() -> None:
+    """A run of address characters without "@" was scanned again from every position in it: 64 KiB of digits
+    took minutes and a 1 MB field hours, a stalled worker. Each 2 MB run must now finish; it is run in a child
+    process so that a relapse fails here after a minute instead of hanging the suite."""
+    script = (
+        "from tests.unit.test_redaction_shapes import HOSTILE_RUNS\nfrom pantau.privacy import redact_text\n"
+        "for name, text in HOSTILE_RUNS.items():\n    redact_text(text)\n    print(name, flush=True)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=REPO_ROOT, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split("\n")[:-1] == list(HOSTILE_RUNS)
