@@ -42,6 +42,10 @@ def sink_consumer(settings: PantauSettings) -> KafkaConsumer:
         # froze the tables for most of a minute. Heartbeats come from a background thread every 3 s, so
         # 10 s (the broker's minimum is 6 s) only expires a member that is really gone.
         session_timeout_ms=10_000,
+        # The sink may subscribe before `pantau worker` has created the topics. kafka-python only sees a
+        # new topic at its next metadata refresh, 5 minutes by default: the sink then landed nothing for
+        # minutes (a replay --wait timed out at 200 s). Every 5 s costs one small request.
+        metadata_max_age_ms=5_000,
     )
 
 
