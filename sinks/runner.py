@@ -10,12 +10,13 @@ from kafka import KafkaConsumer
 from pantau.catalog import load_catalog
 from pantau.clickhouse.pseudonym_keys import describe_key_check, verify_pseudonym_key
 from pantau.contract import EventValidator
+from pantau.kafka.admin import ensure_topics
 from pantau.kafka.client_config import kafka_connection_config
 from pantau.secrets import pseudonym_key
 from pantau.settings import PantauSettings
 from sinks import retention
 from sinks.privacy_filter import PrivacyFilter
-from sinks.routes import default_routes
+from sinks.routes import default_routes, routed_topics
 from sinks.sink import ClickHouseSink, SinkLimits
 
 log = logging.getLogger(__name__)
@@ -63,6 +64,10 @@ def build_sink(settings: PantauSettings, client: Client, database: str) -> Click
     cluster = settings.clickhouse_cluster
     retention.EVENTS.apply(client, database, settings.clickhouse_events_ttl_days, cluster)
     retention.DEAD_LETTERS.apply(client, database, settings.clickhouse_dead_letters_ttl_days, cluster)
+    # Subscribing to topics that do not exist yet (`pantau up` builds the sink while its worker is still
+    # creating them) left the sink idle until a metadata refresh found them: create them here too, as
+    # the worker and the alert service do; whoever comes second finds them made.
+    ensure_topics(settings.bootstrap_servers, routed_topics(settings.topic_prefix), settings.kafka_partitions)
     consumer = sink_consumer(settings)
     routes = default_routes(
         settings.topic_prefix,
