@@ -96,20 +96,9 @@ class QueryServer:
 
 def query_via_socket(data_dir: Path, sql: str, timeout_s: float = 300.0) -> tuple[list[str], list[list[Any]]] | None:
     """Ask the process holding `data_dir` to run `sql`; None when no such process listens."""
-    path = socket_path_for(data_dir)
-    if not path.exists():
+    document = _ask(data_dir, {"sql": sql}, "query", timeout_s)
+    if document is None:
         return None
-    try:
-        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
-            connection.settimeout(timeout_s)
-            connection.connect(str(path))
-            connection.sendall(orjson.dumps({"sql": sql}) + b"\n")
-            answer = connection.makefile("rb").readline()
-    except (ConnectionRefusedError, FileNotFoundError):
-        return None
-    document = orjson.loads(answer)
-    if "error" in document:
-        raise ClickHouseError(f"query failed (run by the process holding {data_dir}): {document['error']}")
     return list(document["columns"]), [list(row) for row in document["rows"]]
 
 
@@ -117,6 +106,15 @@ def command_via_socket(
     data_dir: Path, name: str, arguments: dict[str, Any], timeout_s: float = 300.0
 ) -> dict[str, Any] | None:
     """Ask the process holding `data_dir` to run command `name`; None when no such process listens."""
+    document = _ask(data_dir, {"command": name, "arguments": arguments}, name, timeout_s)
+    if document is None:
+        return None
+    result: dict[str, Any] = document["result"]
+    return result
+
+
+def _ask(data_dir: Path, request: dict[str, Any], what: str, timeout_s: float) -> dict[str, Any] | None:
+    """One request line, one answer line; None when nobody listens, ClickHouseError for an error answer."""
     path = socket_path_for(data_dir)
     if not path.exists():
         return None
@@ -124,12 +122,11 @@ def command_via_socket(
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
             connection.settimeout(timeout_s)
             connection.connect(str(path))
-            connection.sendall(orjson.dumps({"command": name, "arguments": arguments}) + b"\n")
+            connection.sendall(orjson.dumps(request) + b"\n")
             answer = connection.makefile("rb").readline()
     except (ConnectionRefusedError, FileNotFoundError):
         return None
-    document = orjson.loads(answer)
+    document: dict[str, Any] = orjson.loads(answer)
     if "error" in document:
-        raise ClickHouseError(f"{name} failed (run by the process holding {data_dir}): {document['error']}")
-    result: dict[str, Any] = document["result"]
-    return result
+        raise ClickHouseError(f"{what} failed (run by the process holding {data_dir}): {document['error']}")
+    return document
