@@ -1,13 +1,19 @@
-"""Options shared by several subcommands, and the one place settings are built from flags."""
+"""Options shared by several subcommands, the parsing of flag values, and building settings from flags."""
 
 from __future__ import annotations
 
+import os
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
+from pantau.errors import ConfigurationError
 from pantau.settings import PantauSettings
+
+SIMULATED_OFFICES = 10
+"""Default number of simulated offices, for `pantau simulate` and `pantau up --simulate` alike."""
 
 ClickHouseUrlOption = Annotated[
     str | None,
@@ -31,10 +37,24 @@ BootstrapOption = Annotated[
         "--bootstrap",
         envvar=["PANTAU_KAFKA_BOOTSTRAP", "KAFKA_BOOTSTRAP"],
         show_envvar=True,
-        help="Kafka cluster to use; when set, no local broker is started.",
+        help=(
+            "Kafka cluster to use; unset: the local broker at localhost:PANTAU_KAFKA_PORT (this command starts none: "
+            "`pantau up` or `pantau kafka up` does)."
+        ),
         show_default=False,
     ),
 ]
+LaunchingBootstrapOption = Annotated[
+    str | None,
+    typer.Option(
+        "--bootstrap",
+        envvar=["PANTAU_KAFKA_BOOTSTRAP", "KAFKA_BOOTSTRAP"],
+        show_envvar=True,
+        help="Kafka cluster to use; when set, no local broker is started (unset: the local one is, if not running).",
+        show_default=False,
+    ),
+]
+"""--bootstrap of the commands that start the local broker when no cluster is given (`up`, `kafka up`)."""
 PartitionsOption = Annotated[
     int | None,
     typer.Option(
@@ -52,3 +72,45 @@ def build_settings(**flags: Any) -> PantauSettings:
     """Settings from flags over environment over defaults; a flag left unset does not override."""
     given = {name: value for name, value in flags.items() if value is not None}
     return PantauSettings(**given)
+
+
+def settings_epilog(*fields: str) -> str:
+    """The `--help` footer listing the settings a command reads that have no flag: env name and meaning.
+
+    Built from the settings' own descriptions and defaults, so `--help` cannot drift from pantau/settings.py.
+    """
+    lines = []
+    for name in fields:
+        field = PantauSettings.model_fields[name]
+        description = (field.description or "").rstrip(".")
+        default = "" if field.default is None else f" (default {field.default})"
+        lines.append(f"PANTAU_{name.upper()}: {description}{default}.")
+    # "\b" keeps click (and typer's rich help) from joining the lines into one paragraph.
+    return "Settings read from the environment:\n\n\b\n" + "\n".join(lines)
+
+
+def parse_day(value: str, flag: str) -> date:
+    """A YYYY-MM-DD flag value as a date, or a ConfigurationError naming the flag and the value."""
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise ConfigurationError(
+            f"{flag} {value!r} is not a calendar day ({exc}); give YYYY-MM-DD, e.g. {flag} 2026-11-02"
+        ) from None
+
+
+def writable_file(path: Path, flag: str) -> Path:
+    """`path` if a file can be written there (its folder exists and is writable), else a ConfigurationError.
+
+    Checked before any work, so a long simulation does not fail at its first line.
+    """
+    if path.is_dir():
+        raise ConfigurationError(f"{flag} {path} is a folder; give a file name, e.g. {flag} {path / 'events.jsonl'}")
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise ConfigurationError(
+            f"{flag} {path}: the folder {folder} does not exist; create it (mkdir -p {folder}) or choose another path"
+        )
+    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise ConfigurationError(f"{flag} {path}: no permission to write there; choose another path")
+    return path

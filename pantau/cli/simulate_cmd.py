@@ -12,7 +12,14 @@ import typer
 from rich.console import Console
 
 from pantau.catalog import load_catalog
-from pantau.cli.options import BootstrapOption, CatalogOption, build_settings
+from pantau.cli.options import (
+    SIMULATED_OFFICES,
+    BootstrapOption,
+    CatalogOption,
+    build_settings,
+    parse_day,
+    writable_file,
+)
 from pantau.cli.replay_cmd import print_summary
 from pantau.contract import EventValidator
 from pantau.errors import ConfigurationError
@@ -22,9 +29,30 @@ from producers.simulator import SimulatedRecord, SimulationOptions, simulate
 
 
 def simulate_command(
-    offices: Annotated[int, typer.Option(min=1, help="How many offices of the catalog to simulate.")] = 20,
-    days: Annotated[int, typer.Option(min=1, help="How many local calendar days.")] = 1,
-    seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same events.")] = 1,
+    offices: Annotated[
+        int, typer.Option(min=1, help="How many offices of the catalog to simulate.")
+    ] = SIMULATED_OFFICES,
+    days: Annotated[int, typer.Option(min=1, max=36500, help="How many local calendar days.")] = 1,
+    seed: Annotated[
+        int,
+        typer.Option(
+            help=(
+                "Random seed: the same seed (with the same --start, --days and shares) gives the same events, "
+                "ids included, so sending a run twice stores it once; another seed gives other events and ids."
+            ),
+        ),
+    ] = 1,
+    run_id: Annotated[
+        str | None,
+        typer.Option(
+            "--run-id",
+            help=(
+                "Make this run distinct from others of the same seed: the same events under other ids "
+                "(1-32 letters, digits, '_' or '.'), stored beside the earlier run's instead of repeating them."
+            ),
+            show_default=False,
+        ),
+    ] = None,
     start: Annotated[
         str | None, typer.Option(help="First day, YYYY-MM-DD (default: the --days days that end yesterday).")
     ] = None,
@@ -46,20 +74,31 @@ def simulate_command(
     bootstrap: BootstrapOption = None,
     catalog: CatalogOption = None,
 ) -> None:
-    """Generate realistic queue, complaint and survey events for N offices over D days."""
+    """Generate realistic queue, complaint and survey events for N offices over D days.
+
+    Reproducible: the same seed and options give the same events and ids (re-sending them stores
+    nothing twice); another seed, or a --run-id, gives ids of its own, so its tickets never overwrite
+    another run's.
+    """
     if (out is None) == (not to_kafka):
         raise ConfigurationError("choose exactly one destination: --out FILE or --to-kafka")
+    if out is not None:
+        writable_file(out, "--out")
+    # Past days by default: events from the future are dead letters (occurred_in_future).
+    first = parse_day(start, "--start") if start else date.today() - timedelta(days=days)
+    if first + timedelta(days=days) > date.max - timedelta(days=366):
+        raise ConfigurationError(f"--start {first} with --days {days} runs past the calendar; choose fewer days")
     settings = build_settings(kafka_bootstrap=bootstrap, catalog=catalog)
     loaded = load_catalog(settings.catalog)
     options = SimulationOptions(
         offices=offices,
         days=days,
         seed=seed,
-        # Past days by default: events from the future are dead letters (occurred_in_future).
-        start=date.fromisoformat(start) if start else date.today() - timedelta(days=days),
+        start=first,
         out_of_order=out_of_order,
         duplicates=duplicates,
         invalid=invalid,
+        run_id=run_id or "",
     )
     try:
         records = simulate(loaded, options)
@@ -69,17 +108,22 @@ def simulate_command(
     started = time.monotonic()
     if out is not None:
         written = 0
-        with out.open("wb") as handle:
-            for record in paced:
-                handle.write(record.payload + b"\n")
-                written += 1
+        try:
+            with out.open("wb") as handle:
+                for record in paced:
+                    handle.write(record.payload + b"\n")
+                    written += 1
+        except OSError as exc:
+            raise ConfigurationError(
+                f"--out {out}: writing failed after {written} events ({exc.strerror}); free space or choose another"
+            ) from None
         Console(stderr=True).print(f"wrote {written} events to {out} in {time.monotonic() - started:.1f} s")
         return
     publisher = EventPublisher(
         create_producer(settings),
         EventValidator(loaded, settings.future_tolerance),
         settings.topic_prefix,
-        source=f"simulator:seed={seed}",
+        source=f"simulator:seed={seed}" + (f",run={run_id}" if run_id else ""),
         pseudonym_key=pseudonym_key(settings),
     )
     try:

@@ -1,8 +1,12 @@
 """Writing events as contract-v1 JSON lines: common fields first, local timestamps, stable event ids.
 
-Event ids are `s<seed>-<office_id>-<yyyymmdd>-<n>`: unique (one writer per office and local day,
+Event ids are `<run>-<office_id>-<yyyymmdd>-<n>`: unique (one writer per office and local day,
 numbered in generation order), deterministic for a seed, and readable when a data team traces an
 event back to the run that made it. Over-long ids (huge seeds or office ids) fall back to a hash.
+
+`<run>` is `s<seed>`, or `s<seed>.<run id>` with a run id. Ticket, complaint and survey ids carry it
+too (`KTP-20261102-s1-0001`): the stored facts are keyed by office and ticket id, so without it a run
+with another seed would overwrite the first run's tickets of the same days.
 """
 
 from __future__ import annotations
@@ -16,11 +20,25 @@ import orjson
 from producers.simulator.clock import LocalStamper, to_ms
 
 _MAX_PREFIX = 110  # event_id is at most 128 characters
+_MAX_TAG = 40  # leaves room in ticket ids for the service code, the day and the number
 
 
-def event_id_prefix(seed: int, office_id: str, day: date) -> str:
+def run_tag(seed: int, run_id: str = "") -> str:
+    """What sets a run's ids apart: `s<seed>` or `s<seed>.<run id>`, a hash when that is too long."""
+    tag = f"s{seed}.{run_id}" if run_id else f"s{seed}"
+    if len(tag) <= _MAX_TAG:
+        return tag
+    return "h" + hashlib.blake2b(tag.encode(), digest_size=8).hexdigest()
+
+
+def local_id(kind: str, day: date, tag: str, number: int) -> str:
+    """A ticket, complaint or survey id: `KTP-20261102-s1-0001`, unique per office across runs and days."""
+    return f"{kind}-{day:%Y%m%d}-{tag}-{number:04d}"
+
+
+def event_id_prefix(tag: str, office_id: str, day: date) -> str:
     """The part of an event id shared by an office-day's events."""
-    prefix = f"s{seed}-{office_id}-{day:%Y%m%d}"
+    prefix = f"{tag}-{office_id}-{day:%Y%m%d}"
     if len(prefix) <= _MAX_PREFIX:
         return prefix
     return "h" + hashlib.blake2b(prefix.encode(), digest_size=16).hexdigest()

@@ -16,6 +16,7 @@ from operator import itemgetter
 from pantau.catalog import Catalog
 from producers.simulator.clock import to_ms, utc_datetime
 from producers.simulator.delivery import deliver
+from producers.simulator.encoding import run_tag
 from producers.simulator.invalid import InvalidLines
 from producers.simulator.office_day import office_day_events
 from producers.simulator.options import SimulatedRecord, SimulationOptions, check_options
@@ -51,13 +52,14 @@ def simulate(catalog: Catalog, options: SimulationOptions) -> Iterator[Simulated
 def in_time_order(profiles: list[OfficeProfile], options: SimulationOptions) -> Iterator[SimulatedRecord]:
     """Every office's events, sorted by occurred_at, generated one local day at a time."""
     last_day = options.start + timedelta(days=options.days - 1)
+    tag = run_tag(options.seed, options.run_id)
     # Events after the last simulated local day (late complaints, follow-ups) did not happen yet.
     ends = [to_ms(profile.calendar.local_midnight_after(last_day)) for profile in profiles]
     pending: list[tuple[int, str, bytes]] = []  # (epoch ms, office_id, payload), in generation order
     for offset in range(options.days):
         day = options.start + timedelta(days=offset)
         for profile, end in zip(profiles, ends, strict=True):
-            lines = office_day_events(profile, day, options.seed)
+            lines = office_day_events(profile, day, options.seed, tag)
             if lines:
                 pending += [line for line in lines if line[0] < end]
         # The sort is stable, so events at the same millisecond keep generation order, which is

@@ -14,7 +14,7 @@ from producers.simulator.calendar import OpenDay
 from producers.simulator.clock import LocalStamper
 from producers.simulator.complaints import follow_ups, maybe_complaint
 from producers.simulator.counters import officers_on_duty, plan_counters
-from producers.simulator.encoding import EventWriter, event_id_prefix
+from producers.simulator.encoding import EventWriter, event_id_prefix, local_id
 from producers.simulator.profiles import OfficeProfile, ServiceDesk
 from producers.simulator.queueing import ISSUE_STOP_S, Ticket, issue_tickets, serve_queue
 from producers.simulator.seeding import derived_random
@@ -29,15 +29,18 @@ def expected_tickets(desk: ServiceDesk, open_day: OpenDay, issue_end: float, fac
     return capacity * desk.load * factor
 
 
-def office_day_events(profile: OfficeProfile, day: date, seed: int) -> list[tuple[int, str, bytes]]:
-    """(epoch ms, office_id, JSON line) of everything the office's day produces, follow-ups included; [] when closed."""
+def office_day_events(profile: OfficeProfile, day: date, seed: int, tag: str) -> list[tuple[int, str, bytes]]:
+    """(epoch ms, office_id, JSON line) of everything the office's day produces, follow-ups included; [] when closed.
+
+    `tag` (encoding.run_tag) goes into every id; the randomness depends on the seed only.
+    """
     open_day = profile.calendar.open_day(day)
     if open_day is None:
         return []
     office = profile.office
     rng = derived_random(seed, office.id, day.isoformat())
     stampers = {open_day.utc_offset_s: LocalStamper(open_day.utc_offset_s)}
-    writer = EventWriter(office.id, event_id_prefix(seed, office.id, day), stampers[open_day.utc_offset_s])
+    writer = EventWriter(office.id, event_id_prefix(tag, office.id, day), stampers[open_day.utc_offset_s])
     emit = writer.emit
 
     def stamper_at(moment: float) -> LocalStamper:
@@ -46,15 +49,18 @@ def office_day_events(profile: OfficeProfile, day: date, seed: int) -> list[tupl
         seconds = int(offset.total_seconds()) if offset is not None else 0
         return stampers.get(seconds) or stampers.setdefault(seconds, LocalStamper(seconds))
 
-    stamp = f"{day:%Y%m%d}"
     issue_end = open_day.closes - ISSUE_STOP_S
     factor = day_factor(profile.calendar, day)
     officers = officers_on_duty(rng, profile)
     served: list[tuple[ServiceDesk, Ticket]] = []
+
+    def ticket_id(code: str, number: int) -> str:
+        return local_id(code, day, tag, number)
+
     for desk in profile.desks:
         plans = plan_counters(rng, profile, desk, open_day, officers)
         expected = expected_tickets(desk, open_day, issue_end, factor) * rng.lognormvariate(0.0, DAILY_NOISE_SIGMA)
-        tickets = issue_tickets(rng, desk, issue_times(rng, open_day, issue_end, expected), stamp, emit)
+        tickets = issue_tickets(rng, desk, issue_times(rng, open_day, issue_end, expected), ticket_id, emit)
         serve_queue(rng, desk, plans, tickets, open_day.closes, profile.rejection_share, emit)
         served.extend((desk, ticket) for ticket in tickets)
 
@@ -63,12 +69,12 @@ def office_day_events(profile: OfficeProfile, day: date, seed: int) -> list[tupl
         if ticket.outcome == "served" and rng.random() < profile.survey_share:
             surveys += 1
             fields = {
-                "survey_id": f"SKM-{stamp}-{surveys:04d}",
+                "survey_id": local_id("SKM", day, tag, surveys),
                 "service_code": desk.service.code,
                 "scores": survey_scores(rng, ticket, profile.staff_courtesy),
             }
             emit(ticket.ended + survey_delay_s(rng), "survey.submitted", fields)
-        complaint = maybe_complaint(rng, ticket, profile, desk.service.name, f"ADU-{stamp}-{complaints + 1:04d}")
+        complaint = maybe_complaint(rng, ticket, profile, desk.service.name, local_id("ADU", day, tag, complaints + 1))
         if complaint is not None:
             complaints += 1
             emit(complaint.filed_at, "complaint.filed", complaint.fields, stamper_at(complaint.filed_at))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -25,6 +26,9 @@ class SimulationOptions:
     staffing: tuple[tuple[str, str, int], ...] = ()
     """(office_id, service_code, counters): serve a service with that many counters instead of the office's
     own, for the same arrivals (how the staffing advice is tried out)."""
+    run_id: str = ""
+    """Names a run apart from others of the same seed: the same events, under other event, ticket, complaint
+    and survey ids, so a second run is stored beside the first instead of repeating it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +46,10 @@ class SimulatedRecord:
     valid_expected: bool = True
 
 
+RUN_ID_PATTERN = re.compile(r"[A-Za-z0-9_.]{1,32}")
+"""Letters, digits, '_' and '.': it goes into every id, which must stay short and unambiguous ('-' separates)."""
+
+
 def check_options(options: SimulationOptions, catalog_size: int) -> None:
     """Raise ValueError naming the offending option (and the catalog size) when a run is impossible."""
     if options.offices < 1:
@@ -53,6 +61,10 @@ def check_options(options: SimulationOptions, catalog_size: int) -> None:
         )
     if options.days < 1:
         raise ValueError(f"days must be at least 1, got {options.days}")
+    if options.run_id and not RUN_ID_PATTERN.fullmatch(options.run_id):
+        raise ValueError(
+            f"run id {options.run_id!r} must be 1-32 letters, digits, '_' or '.', e.g. 2026.11.02a"
+        )
     for name in ("out_of_order", "duplicates", "invalid"):
         share = getattr(options, name)
         if not 0.0 <= share <= 1.0:

@@ -88,9 +88,12 @@ class Ticket:
 
 
 def issue_tickets(
-    rng: random.Random, desk: ServiceDesk, times: list[float], day_stamp: str, emit: Emit
+    rng: random.Random, desk: ServiceDesk, times: list[float], ticket_id: Callable[[str, int], str], emit: Emit
 ) -> list[Ticket]:
-    """Tickets at the given issue times (sorted), numbered per service and day; emits ticket.issued."""
+    """Tickets at the given issue times (sorted), numbered per service and day; emits ticket.issued.
+
+    `ticket_id(service_code, number)` names them (encoding.local_id: the day and the run are in it).
+    """
     code = desk.service.code
     target = desk.service.target_wait_s
     scale = target * PATIENCE_SCALE
@@ -98,7 +101,7 @@ def issue_tickets(
     tickets: list[Ticket] = []
     for number, issued in enumerate(times, start=1):
         ticket = Ticket(
-            ticket_id=f"{code}-{day_stamp}-{number:04d}",
+            ticket_id=ticket_id(code, number),
             service_code=code,
             target_wait_s=target,
             issued=issued,
