@@ -12,6 +12,7 @@ import contextlib
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import time
 import uuid
@@ -20,9 +21,11 @@ from pathlib import Path
 
 from pantau.errors import KafkaLauncherError
 from pantau.kafka.admin import list_topics, port_open
+from pantau.kafka.broker_log import failure_causes, taken_ports
 from pantau.kafka.jars import ensure_jars, project_root
 
 _LOG4J_CONFIG = "log4j2.properties"
+PORT_SETTINGS = {"port": "PANTAU_KAFKA_PORT", "controller port": "PANTAU_KAFKA_CONTROLLER_PORT"}
 
 
 @dataclass(frozen=True)
@@ -71,11 +74,7 @@ class LocalBroker:
         current = self.status()
         if current.running:
             return current
-        if port_open("localhost", self.port):
-            raise KafkaLauncherError(
-                f"port {self.port} is taken by another program; stop it, choose another port with "
-                "PANTAU_KAFKA_PORT, or point KAFKA_BOOTSTRAP at that broker if it is one"
-            )
+        self._check_ports()
         java = _java_executable()
         ensure_jars(self.libs_dir)
         self.home.mkdir(parents=True, exist_ok=True)
@@ -95,12 +94,13 @@ class LocalBroker:
             "kafka.Kafka",
             str(self.config_file),
         ]
+        log_start = self.log_file.stat().st_size if self.log_file.exists() else 0
         with self.log_file.open("ab") as log:
             process = subprocess.Popen(
                 command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True
             )
         self.pid_file.write_text(str(process.pid))
-        self._wait_until_ready(process, timeout_s)
+        self._wait_until_ready(process, timeout_s, log_start)
         return BrokerStatus(running=True, pid=process.pid, bootstrap=self.bootstrap)
 
     def stop(self, timeout_s: float = 30.0) -> bool:
@@ -179,14 +179,37 @@ class LocalBroker:
                 f"formatting KRaft storage in {self.data_dir} failed:\n{result.stdout}{result.stderr}"
             )
 
-    def _wait_until_ready(self, process: subprocess.Popen[bytes], timeout_s: float) -> None:
+    def _ports(self) -> dict[str, int]:
+        """The ports the broker listens on, by the name PORT_SETTINGS gives their settings."""
+        return {"port": self.port, "controller port": self.controller_port}
+
+    def _check_ports(self) -> None:
+        """Refuse to start, naming the port and its setting, when another program holds one of the two ports."""
+        if self.port == self.controller_port:
+            raise KafkaLauncherError(
+                f"PANTAU_KAFKA_PORT and PANTAU_KAFKA_CONTROLLER_PORT are both {self.port}; give them different ports"
+            )
+        if port_open("localhost", self.port):
+            raise KafkaLauncherError(
+                f"port {self.port} (PANTAU_KAFKA_PORT) is taken by another program; stop it, choose another port "
+                "with PANTAU_KAFKA_PORT, or point KAFKA_BOOTSTRAP at that broker if it is one"
+            )
+        for role, port in self._ports().items():
+            if not _bindable(port):
+                setting = PORT_SETTINGS[role]
+                raise KafkaLauncherError(
+                    f"the broker's {role} {port} ({setting}) is taken by another program; stop it or choose "
+                    f"a free port, e.g. {setting}={port + 10}"
+                )
+
+    def _wait_until_ready(self, process: subprocess.Popen[bytes], timeout_s: float, log_start: int = 0) -> None:
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             if process.poll() is not None:
                 self.pid_file.unlink(missing_ok=True)
                 raise KafkaLauncherError(
-                    f"the Kafka broker exited with status {process.returncode} during start-up; "
-                    f"last lines of {self.log_file}:\n{self._log_tail()}"
+                    f"the Kafka broker exited with status {process.returncode} during start-up:\n"
+                    f"{self._explain_failure(log_start)}"
                 )
             if port_open("localhost", self.port):
                 try:
@@ -200,6 +223,26 @@ class LocalBroker:
             f"the Kafka broker did not accept connections within {timeout_s:.0f} s; "
             f"last lines of {self.log_file}:\n{self._log_tail()}"
         )
+
+    def _explain_failure(self, log_start: int) -> str:
+        """The cause lines of this start's part of the log, what to do about a taken port, and the log's path."""
+        try:
+            with self.log_file.open("rb") as log:
+                log.seek(log_start)
+                text = log.read().decode(errors="replace")
+        except FileNotFoundError:
+            return f"(no log at {self.log_file})"
+        causes = failure_causes(text)
+        if not causes:
+            return f"last lines of {self.log_file}:\n{self._log_tail()}"
+        lines = [f"  {cause}" for cause in causes]
+        taken = taken_ports(text)
+        for role, port in self._ports().items():
+            if port in taken:
+                setting = PORT_SETTINGS[role]
+                lines.append(f"the {role} {port} ({setting}) is taken by another program; stop it or set {setting}")
+        lines.append(f"full log: {self.log_file}")
+        return "\n".join(lines)
 
     def _log_tail(self, lines: int = 20) -> str:
         try:
@@ -218,6 +261,17 @@ def _cluster_id() -> str:
         cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
         if not cluster_id.startswith("-"):
             return cluster_id
+
+
+def _bindable(port: int) -> bool:
+    """True when a listener could bind localhost:port now (SO_REUSEADDR, as Java's ServerSocket does)."""
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("localhost", port))
+        except OSError:
+            return False
+    return True
 
 
 def _java_executable() -> str:

@@ -75,3 +75,21 @@ def creation_configs(name: str) -> dict[str, str]:
         if name.endswith(f".{spec.suffix}"):
             return dict(spec.configs)
     return {}
+
+
+def describe_topics(on_broker: list[str], prefix: str) -> str:
+    """What `kafka up` and `kafka status` both say about the topics: those named `<prefix>.*` on the broker.
+
+    The registry above holds the pipeline's topics; other `<prefix>.*` topics (the alert service's
+    `alert-commands`) are named apart, so a count never changes meaning between the two commands.
+    """
+    ours = sorted(name for name in on_broker if name.startswith(f"{prefix}."))
+    pipeline = topic_names(prefix)
+    missing = [name for name in pipeline if name not in ours]
+    others = [name for name in ours if name not in pipeline]
+    text = f"{len(ours)} topics named {prefix}.*: {len(pipeline) - len(missing)} of the pipeline's {len(pipeline)}"
+    if missing:
+        text += f" (missing: {', '.join(missing)})"
+    if others:
+        text += f", and {', '.join(others)}"
+    return text
