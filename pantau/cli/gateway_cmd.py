@@ -24,7 +24,10 @@ def gateway(
         typer.Option(envvar="PANTAU_GATEWAY_HOST", show_envvar=True, help="Listen address (default 127.0.0.1)."),
     ] = None,
     port: Annotated[
-        int | None, typer.Option(envvar="PANTAU_GATEWAY_PORT", show_envvar=True, help="Listen port (default 8088).")
+        int | None,
+        typer.Option(
+            envvar="PANTAU_GATEWAY_PORT", show_envvar=True, min=1, max=65535, help="Listen port (default 8088)."
+        ),
     ] = None,
     keys_file: Annotated[
         Path | None,
@@ -66,9 +69,18 @@ def gateway(
         publisher.close()
 
     app.on_cleanup.append(close_publisher)
-    web.run_app(
-        app,
-        host=settings.gateway_host,
-        port=settings.gateway_port,
-        print=lambda text: typer.echo(f"{text} ({len(keys.offices)} office keys)", err=True),
-    )
+    try:
+        web.run_app(
+            app,
+            host=settings.gateway_host,
+            port=settings.gateway_port,
+            print=lambda text: typer.echo(f"{text} ({len(keys.offices)} office keys)", err=True),
+        )
+    except OSError as exc:
+        # aiohttp lets the bind error through: "[Errno 98] error while attempting to bind on address ...".
+        publisher.close()
+        raise ConfigurationError(
+            f"the gateway cannot listen on {settings.gateway_host}:{settings.gateway_port} ({exc.strerror or exc}); "
+            "stop the program using that port or choose another with --port / PANTAU_GATEWAY_PORT, "
+            "and --host / PANTAU_GATEWAY_HOST"
+        ) from None

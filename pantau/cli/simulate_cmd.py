@@ -115,7 +115,8 @@ def simulate_command(
                     written += 1
         except OSError as exc:
             raise ConfigurationError(
-                f"--out {out}: writing failed after {written} events ({exc.strerror}); free space or choose another"
+                f"--out {out}: writing failed after {written} events ({exc.strerror}); "
+                "free some space or use another file"
             ) from None
         Console(stderr=True).print(f"wrote {written} events to {out} in {time.monotonic() - started:.1f} s")
         return
