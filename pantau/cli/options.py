@@ -86,7 +86,7 @@ def settings_epilog(*fields: str) -> str:
         default = "" if field.default is None else f" (default {field.default})"
         lines.append(f"PANTAU_{name.upper()}: {description}{default}.")
     # "\b" keeps click (and typer's rich help) from joining the lines into one paragraph.
-    return "Settings read from the environment:\n\n\b\n" + "\n".join(lines)
+    return "\b\nSettings read from the environment:\n" + "\n".join(lines)
 
 
 def parse_day(value: str, flag: str) -> date:

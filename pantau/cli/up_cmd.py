@@ -13,7 +13,13 @@ from rich.live import Live
 
 from pantau.catalog import load_catalog
 from pantau.cli.kafka_cmd import local_broker, start_kafka
-from pantau.cli.options import BootstrapOption, CatalogOption, ClickHouseUrlOption, build_settings
+from pantau.cli.options import (
+    SIMULATED_OFFICES,
+    CatalogOption,
+    ClickHouseUrlOption,
+    LaunchingBootstrapOption,
+    build_settings,
+)
 from pantau.cli.staffing_cmd import REFRESH_COMMAND, refresh_command
 from pantau.clickhouse import EmbeddedTarget, apply_migrations, clickhouse_session, open_client, target_from_settings
 from pantau.clickhouse.catalog_sync import sync_catalog
@@ -32,10 +38,10 @@ from pantau.settings import PantauSettings
 
 def up(
     simulate: Annotated[bool, typer.Option("--simulate", help="Feed simulated offices live.")] = False,
-    offices: Annotated[int, typer.Option(min=1, help="Simulated offices (with --simulate).")] = 10,
+    offices: Annotated[int, typer.Option(min=1, help="Simulated offices (with --simulate).")] = SIMULATED_OFFICES,
     speed: Annotated[float, typer.Option(min=0.01, help="Simulated clock speed-up (with --simulate).")] = 60.0,
     seed: Annotated[int, typer.Option(help="Simulation seed (with --simulate).")] = 1,
-    bootstrap: BootstrapOption = None,
+    bootstrap: LaunchingBootstrapOption = None,
     clickhouse_url: ClickHouseUrlOption = None,
     catalog: CatalogOption = None,
     alerts: Annotated[
