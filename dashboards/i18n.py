@@ -7,6 +7,19 @@ from typing import Literal
 Lang = Literal["id", "en"]
 LANGS: tuple[Lang, ...] = ("id", "en")
 
+# The nine unsur of the IKM survey (PermenPANRB 14/2017), U1..U9.
+UNSUR_NAMES = (
+    ("Persyaratan", "Requirements"),
+    ("Sistem, mekanisme, dan prosedur", "Systems, mechanisms and procedures"),
+    ("Waktu penyelesaian", "Completion time"),
+    ("Biaya/tarif", "Cost/fee"),
+    ("Produk spesifikasi jenis pelayanan", "Service products"),
+    ("Kompetensi pelaksana", "Staff competence"),
+    ("Perilaku pelaksana", "Staff behaviour"),
+    ("Penanganan pengaduan, saran, dan masukan", "Handling of complaints and suggestions"),
+    ("Sarana dan prasarana", "Facilities"),
+)
+
 # key: (Bahasa Indonesia, English)
 _LABELS: dict[str, tuple[str, str]] = {
     # dashboards
@@ -74,6 +87,194 @@ _LABELS: dict[str, tuple[str, str]] = {
     "p.dead_letters": ("Dead letter per alasan", "Dead letters by reason"),
     "p.dead_letter_trend": ("Dead letter dari waktu ke waktu", "Dead letters over time"),
     "p.freshness": ("Kesegaran data per tabel", "Data freshness per table"),
+    # panel descriptions (what each measures), d.<panel>
+    "d.compliance": (
+        "Layanan selesai, kepatuhan SLA (porsi tiket yang menunggu tidak lebih dari standar layanannya) dan "
+        "selisihnya dari target layanan itu sendiri, perubahan terhadap periode sebelumnya yang sama panjang,"
+        " tunggu p90, tingkat batal, pengaduan per 1.000 layanan, IKM dan mutunya.",
+        "Completed services, SLA compliance (share of tickets waiting no longer than their service's "
+        "standard) and its gap to the services' own target, change against the previous period of the same "
+        "length, p90 wait, abandonment, complaints per 1,000 services, IKM and its grade.",
+    ),
+    "d.office_ranking": (
+        "Kantor diurutkan menurut selisih kepatuhan dari target layanannya (merah di bawah 0), lalu tunggu "
+        "p90. Kantor dengan layanan selesai di bawah minimum (PANTAU_DASHBOARDS_MIN_TICKETS) ditandai dan "
+        "tidak diberi peringkat. Klik baris untuk Detail Kantor.",
+        "Offices ordered by compliance gap to their services' target (red below 0), then p90 wait. Offices "
+        "with fewer completed services than the minimum (PANTAU_DASHBOARDS_MIN_TICKETS) are flagged and not "
+        "ranked. Click a row for the office detail.",
+    ),
+    "d.live_by_office": (
+        "Warga yang sudah mengambil tiket dan belum dipanggil pada akhir rentang waktu, dan yang terlama "
+        "menunggu, per kantor.",
+        "Citizens holding a ticket and not yet called at the end of the range, and the longest wait, per "
+        "office.",
+    ),
+    "d.regions": (
+        "Per provinsi: layanan selesai, kepatuhan, target layanan dan selisihnya, tunggu p90, tingkat batal.",
+        "Per province: completed services, compliance, the services' target and the gap, p90 wait, abandonment.",
+    ),
+    "d.fairness": (
+        "Serobot antrean per 1.000 layanan, loket terlambat buka, dan tunggu median kelompok prioritas "
+        "dibanding reguler, per kantor.",
+        "Queue jumps per 1,000 services, counters opening late, and the median wait of priority groups "
+        "against regular citizens, per office.",
+    ),
+    "d.compliance_trend": (
+        "Selisih kepatuhan dari target layanan per provinsi dari waktu ke waktu; garis putus di 0 adalah "
+        "target. Garis terputus pada jam tutup.",
+        "Compliance gap to the services' target per province over time; the dashed line at 0 is the target. "
+        "Lines break over closed hours.",
+    ),
+    "d.p90_trend": (
+        "Tunggu p90 (nearest rank) per provinsi; garis putus di 30 dan 60 menit. Garis terputus pada jam "
+        "tutup.",
+        "p90 wait (nearest rank) per province; dashed lines at 30 and 60 minutes. Lines break over closed "
+        "hours.",
+    ),
+    "d.live_queue": (
+        "Warga yang menunggu sekarang (tiket diambil dalam 12 jam terakhir dan belum dipanggil) dan tunggu "
+        "terlama.",
+        "Citizens waiting now (ticket taken in the last 12 hours, not yet called) and the longest wait.",
+    ),
+    "d.voice": (
+        "Pengaduan kantor dalam rentang waktu (per 1.000 layanan, terlambat ditanggapi, pungli) dan IKM "
+        "bulan-bulan setempat yang beririsan, dengan mutu dan jumlah responden.",
+        "The office's complaints in the range (per 1,000 services, overdue, illegal levies) and the IKM of "
+        "the local months it overlaps, with grade and respondents.",
+    ),
+    "d.arrivals_served": (
+        "Tiket diambil dan layanan selesai per interval: selama kedatangan di atas layanan selesai, antrean "
+        "bertambah.",
+        "Tickets taken and services completed per interval: while arrivals stay above completions the queue "
+        "grows.",
+    ),
+    "d.breach_trend": (
+        "Pelanggaran standar waktu tunggu yang dideteksi worker: warga masih menunggu melewati standar, atau "
+        "dilayani terlambat.",
+        "Waiting-time breaches detected by the worker: citizens still waiting past the standard, or served "
+        "late.",
+    ),
+    "d.waits_by_service": (
+        "Per layanan: selesai, tunggu p50/p90/p95 (nearest rank), standar tunggu, kepatuhan dan selisih dari "
+        "target, pelanggaran, batal, warga yang pergi sebelum dipanggil dan yang tidak hadir saat dipanggil "
+        "(terpisah), rata-rata lama layanan.",
+        "Per service: completed, p50/p90/p95 wait (nearest rank), wait standard, compliance and gap to "
+        "target, breaches, abandonment, walk-outs and no-shows (apart), mean service time.",
+    ),
+    "d.wait_trend": (
+        "Tunggu p50, p90 dan p95 dari tiket yang mulai dilayani per interval. Garis terputus pada jam tutup.",
+        "p50, p90 and p95 wait of the tickets whose service started in each interval. Lines break over closed"
+        " hours.",
+    ),
+    "d.throughput_hour": (
+        "Layanan selesai dan batal per jam hari waktu setempat kantor.",
+        "Completed and abandoned services per hour of the office's local day.",
+    ),
+    "d.wait_heatmap": (
+        "Tunggu p90 per hari dan jam waktu setempat kantor (hijau < 30 menit, kuning < 60, merah): kapan "
+        "antrean menumpuk.",
+        "p90 wait per local weekday and hour (green < 30 minutes, yellow < 60, red): when waits pile up.",
+    ),
+    "d.counters": (
+        "Per loket: layanan selesai, rata-rata lama layanan, utilisasi (waktu melayani dibagi rentang kerja "
+        "dari panggilan pertama sampai layanan terakhir tiap hari) dan jam menganggur, tunggu p90, terlambat "
+        "buka dan serobot antrean (kosong bila tidak ada).",
+        "Per counter: completed, mean service time, utilisation (service time over the working span from "
+        "first call to last completion each day) and idle hours, p90 wait, late openings and queue jumps "
+        "(empty where none).",
+    ),
+    "d.late_openings": (
+        "Loket yang buka setelah jam buka kantor, dengan keterlambatannya.",
+        "Counters that opened after the office's opening time, and by how much.",
+    ),
+    "d.priority_waits": (
+        "Tunggu rata-rata, p50 dan p90 per kelompok prioritas (lansia, disabilitas, ibu hamil, anak) "
+        "dibanding reguler.",
+        "Mean, p50 and p90 wait per priority group (elderly, disability, pregnant, child) against regular "
+        "citizens.",
+    ),
+    "d.queue_jumps": (
+        "Tiket yang dipanggil sebelum tiket lebih awal dari layanan yang sama, dan berapa lama mendahului.",
+        "Tickets called before earlier tickets of the same service, and by how long.",
+    ),
+    "d.complaints_summary": (
+        "Pengaduan dalam rentang waktu, per 1.000 layanan selesai, yang terlambat ditanggapi (3 hari kerja), "
+        "belum ditanggapi, dan pungli.",
+        "Complaints in the range, per 1,000 completed services, overdue first responses (3 working days), "
+        "unanswered, and illegal levies.",
+    ),
+    "d.by_category": (
+        "Pengaduan dan yang terlambat ditanggapi per kategori SP4N-LAPOR!.",
+        "Complaints and overdue responses per SP4N-LAPOR! category.",
+    ),
+    "d.by_channel": (
+        "Pengaduan per kanal masuk.",
+        "Complaints per channel.",
+    ),
+    "d.by_office": (
+        "Per kantor: layanan selesai, pengaduan, per 1.000 layanan, terlambat ditanggapi, pungli. Klik baris "
+        "untuk Detail Kantor.",
+        "Per office: completed services, complaints, per 1,000 services, overdue, illegal levies. Click a row"
+        " for the office detail.",
+    ),
+    "d.complaint_trend": (
+        "Pengaduan per kategori per hari (hari waktu WIB).",
+        "Complaints per category per day (WIB days).",
+    ),
+    "d.overdue": (
+        "Pengaduan yang tanggapan pertamanya melewati batas, terlama dulu.",
+        "Complaints whose first response came after the deadline, longest first.",
+    ),
+    "d.pungli": (
+        "Setiap pengaduan pungli (toleransi nol), teks sudah disamarkan.",
+        "Every illegal-levy complaint (zero tolerance), text redacted.",
+    ),
+    "d.ikm_summary": (
+        "IKM wilayah (rata-rata berbobot responden), responden, dan kantor dengan sampel di bawah minimum "
+        "Krejcie-Morgan.",
+        "IKM of the area (weighted by respondents), respondents, and offices below the Krejcie-Morgan minimum"
+        " sample.",
+    ),
+    "d.nrr_unsur": (
+        "Nilai rata-rata (skala 1-4) tiap unsur U1-U9 PermenPANRB 14/2017 atas semua kantor terpilih.",
+        "Mean score (1-4) of each element U1-U9 of PermenPANRB 14/2017 over the chosen offices.",
+    ),
+    "d.ikm_ranking": (
+        "Peringkat IKM per periode dengan mutu, responden, populasi terlayani, sampel minimum dan "
+        "kecukupannya.",
+        "IKM ranking per period with grade, respondents, served population, minimum sample and whether it is "
+        "met.",
+    ),
+    "d.nrr_office": (
+        "NRR tiap unsur per kantor dan periode.",
+        "Score of each element per office and period.",
+    ),
+    "d.ikm_trend": (
+        "IKM bulanan per provinsi selama 12 bulan terakhir (waktu relatif panel), garis putus di batas mutu.",
+        "Monthly IKM per province over the last 12 months (panel relative time), dashed lines at the grade "
+        "boundaries.",
+    ),
+    "d.pipeline_summary": (
+        "Event yang mendarat, per detik, jeda pengiriman p95, dead letter dan porsinya.",
+        "Events landed, per second, p95 delivery lag, dead letters and their share.",
+    ),
+    "d.events_per_s": (
+        "Event valid per detik per jenis, menurut menit diterima Kafka.",
+        "Valid events per second per type, by the minute Kafka received them.",
+    ),
+    "d.delivery_lag": (
+        "Jeda dari jam kantor ke Kafka: p50, p95, maksimum.",
+        "Delay from the office clock to Kafka: p50, p95, maximum.",
+    ),
+    "d.dead_letters": (
+        "Dead letter per alasan, dengan satu contoh.",
+        "Dead letters per reason, with one example.",
+    ),
+    "d.dead_letter_trend": (
+        "Dead letter per alasan dari waktu ke waktu.",
+        "Dead letters per reason over time.",
+    ),
     "d.staffing": (
         "Kekurangan loket per hari dan jam (waktu setempat): loket yang diperlukan agar standar waktu tunggu "
         "layanan terpenuhi (Erlang C, dari kedatangan dan lama layanan beberapa minggu terakhir) dikurangi "
@@ -160,6 +361,49 @@ _LABELS: dict[str, tuple[str, str]] = {
     "c.abandoned": ("Batal", "Abandoned"),
     "c.unsur": ("Unsur", "Element"),
     "c.nrr": ("NRR", "NRR"),
+    # columns added with issue #19
+    "c.arrivals": ("Kedatangan", "Arrivals"),
+    "c.arrivals_per_hour": ("Kedatangan per jam", "Arrivals per hour"),
+    "c.complaint_id": ("ID pengaduan", "Complaint ID"),
+    "c.completed_change": ("Perubahan layanan selesai", "Change in completed"),
+    "c.compliance_change": ("Perubahan kepatuhan", "Change in compliance"),
+    "c.compliance_gap": ("Selisih dari target", "Gap to target"),
+    "c.counters_needed": ("Loket diperlukan", "Counters needed"),
+    "c.counters_open": ("Loket buka", "Counters open"),
+    "c.day": ("Hari", "Day"),
+    "c.detail": ("Rincian", "Detail"),
+    "c.filed_at": ("Diajukan", "Filed"),
+    "c.hour_label": ("Jam", "Hour"),
+    "c.idle_hours": ("Jam menganggur", "Idle hours"),
+    "c.kind": ("Jenis", "Kind"),
+    "c.low_volume": ("Volume", "Volume"),
+    "c.max_lag_s": ("Jeda maks.", "Max lag"),
+    "c.p50_lag_s": ("Jeda p50", "p50 lag"),
+    "c.no_shows": ("Tidak hadir saat dipanggil", "No-shows"),
+    "c.walkouts": ("Pergi sebelum dipanggil", "Walk-outs"),
+    "c.opened_at": ("Dibuka", "Opened"),
+    "c.responded_at": ("Ditanggapi", "Responded"),
+    "c.response_due_at": ("Batas tanggapan", "Response due"),
+    "c.service_level_needed": ("Tingkat layanan diperlukan", "Service level needed"),
+    "c.service_level_now": ("Tingkat layanan sekarang", "Service level now"),
+    "c.taken_at": ("Waktu", "Taken at"),
+    "c.text_redacted": ("Isi (disamarkan)", "Text (redacted)"),
+    "c.ticket_id": ("ID tiket", "Ticket ID"),
+    "c.type": ("Jenis event", "Event type"),
+    "c.utilisation": ("Utilisasi", "Utilisation"),
+    **{f"c.wait_wd{day}": (name, english) for day, (name, english) in enumerate(
+        (("Senin", "Monday"), ("Selasa", "Tuesday"), ("Rabu", "Wednesday"), ("Kamis", "Thursday"),
+         ("Jumat", "Friday"), ("Sabtu", "Saturday"), ("Minggu", "Sunday")), start=1)},
+    # unsur of PermenPANRB 14/2017 (DOMAIN.md), for U1-U9 and the nrr_u1..nrr_u9 columns
+    **{f"v.U{i}": (f"U{i} {name}", f"U{i} {english}") for i, (name, english) in enumerate(UNSUR_NAMES, start=1)},
+    **{f"c.nrr_u{i}": (f"U{i} {name}", f"U{i} {english}") for i, (name, english) in enumerate(UNSUR_NAMES, start=1)},
+    "v.low_volume": ("di bawah minimum", "below minimum"),
+    "v.enough_volume": ("cukup", "enough"),
+    # panels added with issue #19
+    "p.live_by_office": ("Antrean saat ini per kantor", "Queue now by office"),
+    "p.voice": ("Pengaduan dan IKM kantor", "Complaints and IKM of the office"),
+    "p.arrivals_served": ("Kedatangan dan layanan selesai", "Arrivals and completed services"),
+    "p.wait_heatmap": ("Tunggu p90 per hari dan jam (waktu setempat)", "p90 wait by weekday and hour (local time)"),
     # value texts
     "v.regular": ("reguler", "regular"),
     "v.elderly": ("lansia", "elderly"),

@@ -122,6 +122,11 @@ class PantauSettings(BaseSettings):
         default=None, description="Grafana service account token (Editor role) for `dashboards push`."
     )
     dashboards_lang: str = Field(default="id", description="Language of dashboard and report labels: id or en.")
+    dashboards_min_tickets: int = Field(
+        default=30,
+        ge=1,
+        description="Completed services in the range below which an office is flagged and left out of rankings.",
+    )
     report_timezone: str = Field(
         default="Asia/Jakarta", description="Time zone whose midnights bound a report period (IKM uses each office's)."
     )

@@ -1,8 +1,9 @@
 """Units and traffic-light thresholds per column, so every panel showing a figure colours it the same.
 
-Compliance and IKM are better when higher; waits, abandonment and complaint rates when lower. The
-compliance bands are fixed (0.80 / 0.90) because a row may mix services with different targets; the
-target itself is shown beside it. IKM bands are the regulation's grade boundaries.
+Compliance and IKM are better when higher; waits, abandonment and complaint rates when lower.
+Compliance itself is not coloured: 92% is good against a 90% target and bad against a 95% one, so the
+colour goes on `compliance_gap` (compliance - the services' own target), red below 0 and green from 0.
+IKM bands are the regulation's grade boundaries.
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ class FieldStyle:
         )
 
 
-COMPLIANCE = FieldStyle("percentunit", 1, ((None, RED), (0.80, YELLOW), (0.90, GREEN)))
+COMPLIANCE = FieldStyle("percentunit", 1)
+COMPLIANCE_GAP = FieldStyle("percentunit", 1, ((None, RED), (0.0, GREEN)))
 WAIT_MIN = FieldStyle("m", 1, ((None, GREEN), (30.0, YELLOW), (60.0, RED)))
 ABANDONMENT = FieldStyle("percentunit", 1, ((None, GREEN), (0.05, YELLOW), (0.10, RED)))
 COMPLAINT_RATE = FieldStyle("short", 2, ((None, GREEN), (5.0, YELLOW), (10.0, RED)))
@@ -50,12 +52,21 @@ FRESH_MIN = FieldStyle("m", 0, ((None, GREEN), (15.0, YELLOW), (60.0, RED)))
 # Column name -> style; columns not listed are shown as they come.
 COLUMN_STYLES: dict[str, FieldStyle] = {
     "compliance": COMPLIANCE,
+    "compliance_gap": COMPLIANCE_GAP,
+    "compliance_change": FieldStyle("percentunit", 1),
+    "completed_change": FieldStyle("percentunit", 0),
+    "utilisation": FieldStyle("percentunit", 0),
+    "idle_hours": FieldStyle("h", 1),
+    "walkouts": COUNT,
+    "no_shows": COUNT,
+    "arrivals": COUNT,
+    "abandoned": COUNT,
+    "longest_wait_min": WAIT_MIN,
     "target": FieldStyle("percentunit", 0),
     "p50_wait_min": WAIT_MIN,
     "p90_wait_min": WAIT_MIN,
     "p95_wait_min": WAIT_MIN,
     "mean_wait_min": WAIT_MIN,
-    "longest_wait_min": WAIT_MIN,
     "target_wait_min": FieldStyle("m", 0),
     "mean_service_min": FieldStyle("m", 1),
     "abandonment_rate": ABANDONMENT,
@@ -67,6 +78,8 @@ COLUMN_STYLES: dict[str, FieldStyle] = {
     "completed": COUNT,
     # Counters short in an hour (needed - open): green when enough, red when short.
     **{f"wd{day}": FieldStyle("short", 0, ((None, GREEN), (1.0, RED))) for day in range(1, 8)},
+    # p90 wait per local weekday (the wait heatmap).
+    **{f"wait_wd{day}": WAIT_MIN for day in range(1, 8)},
     "tickets": COUNT,
     "complaints": COUNT,
     "respondents": COUNT,

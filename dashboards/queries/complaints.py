@@ -4,7 +4,7 @@ first responses (3 working days by default, judged by the stream worker) and pun
 from __future__ import annotations
 
 from dashboards.queries.model import Query, QueryFormat
-from dashboards.queries.scope import OFFICE_NAMES, in_scope
+from dashboards.queries.scope import OFFICE_NAMES, in_scope, local_day
 
 SUMMARY = Query(
     f"""
@@ -65,15 +65,17 @@ ORDER BY per_1000 DESC""",
     ("office_id", "office", "region", "completed", "complaints", "per_1000", "overdue", "pungli"),
 )
 
+# One bar group per local day (WIB midnight), whatever the interval: complaints are counted per day.
 TREND = Query(
     f"""
-SELECT $__timeInterval(filed_at) AS time, category, count() AS complaints
+SELECT {local_day("filed_at")} AS time, {{text:category}} AS category, count() AS complaints
 FROM {{db}}.complaints FINAL
 WHERE $__timeFilter(filed_at) AND {in_scope()}
 GROUP BY time, category
 ORDER BY time, category""",
     ("time", "category", "complaints"),
     QueryFormat.TIME_SERIES,
+    labels=("category",),
 )
 
 OVERDUE = Query(

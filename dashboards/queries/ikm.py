@@ -66,7 +66,7 @@ WHERE {PERIOD_KIND} AND {_OVERLAPS} AND {offices_in_scope()}""",
 
 TREND = Query(
     f"""
-SELECT toDateTime(k.period) AS time, o.region AS region,
+SELECT toDateTime(k.period, 'Asia/Jakarta') AS time, o.region AS region,
        sum(k.ikm * k.respondents) / nullIf(sum(k.respondents), 0) AS ikm
 FROM {{db}}.ikm AS k FINAL
 JOIN {OFFICE_NAMES} AS o ON o.office_id = k.office_id
@@ -76,4 +76,5 @@ GROUP BY time, region
 ORDER BY time, region""",
     ("time", "region", "ikm"),
     QueryFormat.TIME_SERIES,
+    labels=("region",),
 )

@@ -27,6 +27,7 @@ GROUP BY time, type
 ORDER BY time, type""",
     ("time", "type", "events_per_s"),
     QueryFormat.TIME_SERIES,
+    labels=("type",),
 )
 
 DELIVERY_LAG = Query(
@@ -77,6 +78,7 @@ GROUP BY time, reason_code
 ORDER BY time, reason_code""",
     ("time", "reason_code", "dead_letters"),
     QueryFormat.TIME_SERIES,
+    labels=("reason_code",),
 )
 
 # Minutes between each table's newest row (at or before the end of the range) and the end of the range.

@@ -32,3 +32,14 @@ OFFICE_NAMES = "(SELECT office_id, name, region, district FROM {db}.offices FINA
 # the previous day in UTC, and must not pull in the previous month's IKM; a short range keeps its day.
 RANGE_FIRST_DAY = "toDate(least($__fromTime + INTERVAL 12 HOUR, $__toTime))"
 RANGE_LAST_DAY = "toDate(greatest($__toTime - INTERVAL 12 HOUR, $__fromTime))"
+
+
+# The zone of the area boards' day buckets and clock (WIB, the national reference); Detail Kantor uses
+# the office's own (`$tz`). Every local-time expression names its zone, so nothing depends on the
+# server's or the session's default time zone.
+AREA_ZONE = "Asia/Jakarta"
+
+
+def local_day(column: str, zone: str = AREA_ZONE) -> str:
+    """The local midnight (in `zone`) starting `column`'s day: a daily bucket Grafana draws at 00:00 local."""
+    return f"toStartOfDay(toTimeZone({column}, '{zone}'))"

@@ -42,7 +42,8 @@ def build(
 ) -> None:
     """Write every dashboard JSON plus the data source and dashboard provider YAML for docker compose."""
     target = out or project_root() / "infra" / "compose" / "grafana"
-    written = write_all(target, ProvisioningOptions(database=database, lang=_lang(lang)))
+    min_tickets = build_settings().dashboards_min_tickets
+    written = write_all(target, ProvisioningOptions(database=database, lang=_lang(lang), min_tickets=min_tickets))
     for path in written:
         console.print(f"wrote {path}")
 
@@ -67,7 +68,7 @@ def push(
     results = push_dashboards(
         settings.grafana_url,
         settings.grafana_token.get_secret_value(),
-        list(all_dashboards(chosen, database).values()),
+        list(all_dashboards(chosen, database, settings.dashboards_min_tickets).values()),
         t("folder", chosen),
     )
     for result in results:

@@ -102,8 +102,8 @@ def test_every_number_has_a_unit_and_rankings_have_thresholds(documents: dict[st
         for o in ranking["fieldConfig"]["overrides"]
     }
     assert by_column["compliance"]["unit"] == "percentunit"
-    steps = by_column["compliance"]["thresholds"]["steps"]
-    assert [step["color"] for step in steps] == ["red", "yellow", "green"]
+    steps = by_column["compliance_gap"]["thresholds"]["steps"]
+    assert [step["color"] for step in steps] == ["red", "green"]
     assert by_column["p90_wait_min"]["unit"] == "m"
     assert by_column["ikm"]["thresholds"]["steps"][-1]["value"] == 88.31
 

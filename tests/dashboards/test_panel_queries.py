@@ -11,9 +11,10 @@ from clickhouse_connect.driver.client import Client
 
 from dashboards.build import all_dashboards
 from dashboards.expand import render_sql
+from dashboards.grafana.board import series_texts
 from dashboards.interpolation import Selection
 from dashboards.queries import complaints, ikm, office, pipeline, regional, variables
-from dashboards.queries.model import Query
+from dashboards.queries.model import DEFAULT_MIN_TICKETS, Query
 from tests.dashboards.panel_context import panel_targets, time_range
 from tests.dashboards.seeded_week import SeededWeek
 
@@ -28,8 +29,8 @@ _BY_SQL = {query.sql: query for query in _ALL_QUERIES.values()}
 
 
 def _declared(sql: str, database: str) -> Query:
-    for text, query in _BY_SQL.items():
-        if text.replace("{db}", database) == sql:
+    for query in _BY_SQL.values():
+        if query.for_board(database, DEFAULT_MIN_TICKETS, series_texts("id")) == sql:
             return query
     raise AssertionError(f"panel SQL is not one of the shared queries:\n{sql[:300]}")
 
