@@ -32,6 +32,7 @@ from streams.flusher import StateFlusher
 from streams.gap_reader import GapNotReadable, GapReader
 from streams.offset_gate import Verdict, admit, next_offset
 from streams.offset_guard import SkippedOffsetGuard
+from streams.options import worker_datadir
 from streams.processor import EventProcessor, Output, StreamOptions
 
 GUARANTEES = ("exactly_once", "at_least_once")
@@ -96,6 +97,7 @@ def create_app(settings: PantauSettings, catalog: Catalog, nik_key: bytes) -> fa
         app_id(prefix),
         broker=f"kafka://{settings.bootstrap_servers}",
         store="memory://",
+        datadir=worker_datadir(settings, app_id(prefix)),
         processing_guarantee=settings.stream_guarantee,
         topic_partitions=partitions,
         topic_replication_factor=1,

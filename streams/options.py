@@ -8,6 +8,7 @@ Defaults equal the settings' defaults.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from pantau.settings import PantauSettings
 from streams.logic.sla import BurnRatePolicy
@@ -55,3 +56,15 @@ class StreamOptions:
                 min_short_volume=settings.stream_burn_min_short_volume,
             ),
         )
+
+
+def worker_datadir(settings: PantauSettings, app_id: str) -> Path:
+    """Faust's data directory for the worker: `<state dir>/streams/<app id>`, its parent created here.
+
+    Faust's default is `<app id>-data` in the working directory, an empty folder (the tables live in
+    memory) left wherever a worker ran: the repository root after every test run. Faust creates only
+    the last part of the path itself (mkdir without parents), hence the parent here.
+    """
+    parent = settings.state_dir / "streams"
+    parent.mkdir(parents=True, exist_ok=True)
+    return parent / app_id
