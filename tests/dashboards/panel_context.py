@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from dashboards.grafana.rangeutil import calculate_interval_ms
 from dashboards.interpolation import Selection
 from dashboards.macros import TimeRange
 
-_DURATION = re.compile(r"^(\d+)([smhd])$")
-_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 MAX_DATA_POINTS = 1000
 
 
@@ -38,11 +36,10 @@ def panel_targets(dashboards: dict[str, dict[str, Any]]) -> Iterator[PanelTarget
 
 
 def time_range(start: datetime, end: datetime, min_interval: str | None) -> TimeRange:
-    """Grafana's interval: range / max data points, but not below the panel's min interval."""
-    seconds = max((end - start).total_seconds() / MAX_DATA_POINTS, 1.0)
-    if min_interval and (match := _DURATION.match(min_interval)):
-        seconds = max(seconds, int(match.group(1)) * _SECONDS[match.group(2)])
-    return TimeRange(start, end, seconds)
+    """Grafana's interval: range / max data points rounded as Grafana rounds it (rangeutil.ts
+    calculateInterval), not below the panel's min interval."""
+    range_ms = (end - start).total_seconds() * 1000
+    return TimeRange(start, end, calculate_interval_ms(range_ms, MAX_DATA_POINTS, min_interval) / 1000)
 
 
 def all_selected(options: dict[str, tuple[str, ...]], single: dict[str, str]) -> dict[str, Selection]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from clickhouse_connect.driver.client import Client
@@ -130,3 +131,67 @@ def test_region_filter_narrows_the_ranking(
     expected = {o.id for o in seeded_week.catalog.offices}
     assert {row[1] for row in everything} == expected
     assert {row[1] for row in bali} == {o.id for o in seeded_week.catalog.offices if o.region == "Bali"}
+
+
+def _run(
+    client: Client, week: SeededWeek, query: Query, picks: dict[str, str], min_tickets: int = DEFAULT_MIN_TICKETS
+) -> list[dict[str, Any]]:
+    """One shared query as its board sends it, on the seeded week, as records."""
+    board = "office" if "${tz}" in query.sql else "regional"
+    document = all_dashboards(database=week.database)[board]
+    selected = resolve_variables(client, document, week, picks)
+    sql = query.for_board(week.database, min_tickets, series_texts("id"))
+    result = client.query(render_sql(sql, selected, time_range(week.start, week.end, "1h")))
+    return [dict(zip(result.column_names, row, strict=True)) for row in result.result_rows]
+
+
+def test_small_offices_are_flagged_and_left_out_of_the_ranking(clickhouse: Client, seeded_week: SeededWeek) -> None:
+    everyone = _run(clickhouse, seeded_week, regional.OFFICE_RANKING, {})
+    smallest = min(everyone, key=lambda row: row["completed"])
+    cut = smallest["completed"] + 1  # only the smallest office falls below
+    rows = _run(clickhouse, seeded_week, regional.OFFICE_RANKING, {}, min_tickets=cut)
+    flagged = [row for row in rows if row["low_volume"] == 1]
+    assert [row["office_id"] for row in flagged] == [smallest["office_id"]] and flagged[0]["rank"] is None
+    ranked = [row for row in rows if row["low_volume"] == 0]
+    assert [row["rank"] for row in ranked] == list(range(1, len(ranked) + 1))
+    gaps = [row["compliance_gap"] for row in ranked]
+    assert gaps == sorted(gaps, reverse=True)  # ranked by gap to the services' own target
+    for row in ranked:
+        assert abs(row["compliance_gap"] - (row["compliance"] - row["target"])) < 1e-9
+
+
+def test_counters_show_empty_not_nan_or_zero_without_signals(clickhouse: Client, seeded_week: SeededWeek) -> None:
+    rows = _run(clickhouse, seeded_week, office.COUNTERS, {"office": BUSIEST_OFFICE})
+    assert rows
+    for row in rows:
+        late = row["avg_minutes_late"]
+        assert late is None or late == late  # NaN != NaN
+        assert (late is None) == (not row["late_openings"])
+        assert 0 < row["utilisation"] <= 1 and row["idle_hours"] >= 0
+    assert any(row["queue_jumps"] is None for row in rows) or all(row["queue_jumps"] for row in rows)
+
+
+def test_walkouts_and_no_shows_are_apart(clickhouse: Client, seeded_week: SeededWeek) -> None:
+    rows = _run(clickhouse, seeded_week, office.WAITS_BY_SERVICE, {"office": BUSIEST_OFFICE})
+    abandoned = clickhouse.query(
+        f"SELECT countIf(abandon_reason = 'no_show'), countIf(abandon_reason != 'no_show') "
+        f"FROM {seeded_week.database}.tickets FINAL WHERE outcome = 'abandoned' AND office_id = '{BUSIEST_OFFICE}'"
+    ).result_rows[0]
+    assert (sum(r["no_shows"] for r in rows), sum(r["walkouts"] for r in rows)) == abandoned
+    assert abandoned[0] > 0 and abandoned[1] > 0
+
+
+def test_daily_complaint_buckets_are_wib_midnights(clickhouse: Client, seeded_week: SeededWeek) -> None:
+    rows = _run(clickhouse, seeded_week, complaints.TREND, {})
+    assert rows
+    for row in rows:
+        local = row["time"].astimezone(ZoneInfo("Asia/Jakarta"))
+        assert (local.hour, local.minute) == (0, 0)
+    assert {row["category"] for row in rows} & {"waktu pelayanan", "perilaku petugas"}  # translated labels
+
+
+def test_summary_compares_with_the_previous_period(clickhouse: Client, seeded_week: SeededWeek) -> None:
+    (row,) = _run(clickhouse, seeded_week, regional.SUMMARY, {})
+    assert abs(row["compliance_gap"] - (row["compliance"] - row["target"])) < 1e-9
+    # The seeded week has nothing before it: no change to show, rather than a made-up one.
+    assert row["compliance_change"] is None and row["completed_change"] is None
