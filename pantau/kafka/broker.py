@@ -220,8 +220,8 @@ class LocalBroker:
             time.sleep(0.25)
         self.stop()
         raise KafkaLauncherError(
-            f"the Kafka broker did not accept connections within {timeout_s:.0f} s; "
-            f"last lines of {self.log_file}:\n{self._log_tail()}"
+            f"the Kafka broker did not accept connections within {timeout_s:.0f} s (PANTAU_KAFKA_START_TIMEOUT_S):\n"
+            f"{self._explain_failure(log_start)}"
         )
 
     def _explain_failure(self, log_start: int) -> str:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from pantau.kafka.broker import LocalBroker
 from pantau.kafka.broker_log import failure_causes, taken_ports
 
 # Shape of Kafka 4.1's broker.log when the controller port is taken (captured, frames cut short).
@@ -41,3 +44,16 @@ def test_the_taken_port_is_read_from_the_bind_failure() -> None:
     assert taken_ports(LOG) == {45763}
     assert taken_ports(LOG.replace("Address already in use", "Permission denied")) == set()
     assert failure_causes("[t] INFO all good\n\tat x\n") == []
+
+
+def test_a_failed_start_is_explained_from_its_own_part_of_the_log(tmp_path: Path) -> None:
+    broker = LocalBroker(home=tmp_path, port=45762, controller_port=45763)
+    earlier = "[t] ERROR an earlier start's error (old)\n"
+    broker.log_file.write_text(earlier + LOG)
+    explained = broker._explain_failure(log_start=len(earlier))
+    assert "earlier start" not in explained
+    assert "  java.net.BindException: Address already in use" in explained
+    assert "the controller port 45763 (PANTAU_KAFKA_CONTROLLER_PORT) is taken" in explained
+    assert "PANTAU_KAFKA_PORT)" not in explained  # the client port was free
+    assert explained.endswith(f"full log: {broker.log_file}")
+    assert "\tat " not in explained
