@@ -30,8 +30,9 @@ OFFICE_NAMES = "(SELECT office_id, name, region, district FROM {db}.offices FINA
 # The first and last local day a time range covers, for tables keyed by a local date (ikm.period).
 # Half a day in from each end: a range from local midnight in WIB, WITA or WIT (UTC+7..+9) starts
 # the previous day in UTC, and must not pull in the previous month's IKM; a short range keeps its day.
-RANGE_FIRST_DAY = "toDate(least($__fromTime + INTERVAL 12 HOUR, $__toTime))"
-RANGE_LAST_DAY = "toDate(greatest($__toTime - INTERVAL 12 HOUR, $__fromTime))"
+# The UTC date, named: toDate without a zone would take the server's default time zone.
+RANGE_FIRST_DAY = "toDate(least($__fromTime + INTERVAL 12 HOUR, $__toTime), 'UTC')"
+RANGE_LAST_DAY = "toDate(greatest($__toTime - INTERVAL 12 HOUR, $__fromTime), 'UTC')"
 
 
 # The zone of the area boards' day buckets and clock (WIB, the national reference); Detail Kantor uses

@@ -331,3 +331,10 @@ def test_compose_pins_what_the_tests_prove() -> None:
     grafana = compose["services"]["grafana"]
     assert grafana["environment"]["GF_INSTALL_PLUGINS"] == f"grafana-clickhouse-datasource {PLUGIN_VERSION}"
     assert grafana["image"] == "grafana/grafana:11.6.0"  # the plugin's grafanaDependency is >=11.6.0
+
+
+def test_compose_server_time_zone_is_set() -> None:
+    compose = yaml.safe_load((REPO_ROOT / "infra/compose/docker-compose.yml").read_text())
+    mounts = compose["services"]["clickhouse"]["volumes"]
+    assert "./clickhouse/timezone.xml:/etc/clickhouse-server/config.d/pantau-timezone.xml:ro" in mounts
+    assert "<timezone>UTC</timezone>" in (REPO_ROOT / "infra/compose/clickhouse/timezone.xml").read_text()
