@@ -62,9 +62,7 @@ def check_options(options: SimulationOptions, catalog_size: int) -> None:
     if options.days < 1:
         raise ValueError(f"days must be at least 1, got {options.days}")
     if options.run_id and not RUN_ID_PATTERN.fullmatch(options.run_id):
-        raise ValueError(
-            f"run id {options.run_id!r} must be 1-32 letters, digits, '_' or '.', e.g. 2026.11.02a"
-        )
+        raise ValueError(f"run id {options.run_id!r} must be 1-32 letters, digits, '_' or '.', e.g. 2026.11.02a")
     for name in ("out_of_order", "duplicates", "invalid"):
         share = getattr(options, name)
         if not 0.0 <= share <= 1.0:
