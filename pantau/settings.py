@@ -239,6 +239,26 @@ class PantauSettings(BaseSettings):
     )
     # --- end streams ---------------------------------------------------------------------------------
 
+    # --- supervision of `pantau up` (issue #18) --------------------------------------------------------
+    supervisor_backoff_s: float = Field(
+        default=1.0, gt=0, description="First wait before `pantau up` restarts a dead worker, sink or alert service."
+    )
+    supervisor_backoff_max_s: float = Field(
+        default=30.0, gt=0, description="Longest wait between restarts (the wait doubles per restart in the window)."
+    )
+    supervisor_max_restarts: int = Field(
+        default=5, ge=0, description="Restarts allowed per child within PANTAU_SUPERVISOR_WINDOW_S before `up` gives up."
+    )
+    supervisor_window_s: float = Field(
+        default=600.0, gt=0, description="Window (seconds) in which PANTAU_SUPERVISOR_MAX_RESTARTS is counted."
+    )
+    replay_wait_grace_s: float = Field(
+        default=20.0,
+        gt=0,
+        description="`replay --wait` gives up (exit 1) when no consumer of a stage has members or moved for this long.",
+    )
+    # --- end supervision -----------------------------------------------------------------------------
+
     @property
     def future_tolerance(self) -> timedelta:
         """`future_tolerance_min` as the validator takes it."""

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 import signal
 import threading
+import time
+from collections.abc import Callable
 from datetime import date, timedelta
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -31,9 +34,16 @@ from pantau.kafka.lag import LagProbe
 from pantau.runtime.alerts_process import AlertsProcess
 from pantau.runtime.staffing_schedule import StaffingSchedule
 from pantau.runtime.status import StatusSampler
+from pantau.runtime.supervised import Supervised
+from pantau.runtime.supervisor import RestartBudget, RestartPolicy, death_cause
 from pantau.runtime.worker_process import WorkerProcess
 from pantau.secrets import pseudonym_key
 from pantau.settings import PantauSettings
+
+if TYPE_CHECKING:
+    from pantau.runtime.feeders import NewestTime, SinkThread
+
+log = logging.getLogger(__name__)
 
 
 def up(
@@ -52,7 +62,7 @@ def up(
 
     With --simulate, simulated offices are fed live. Ctrl-C stops everything this command started.
     """
-    from pantau.runtime.feeders import PublishingThread
+    from pantau.runtime.feeders import NewestTime, PublishingThread, SinkThread
     from producers.publisher import EventPublisher, create_producer
     from sinks.runner import build_sink
 
@@ -71,6 +81,11 @@ def up(
     key = pseudonym_key(settings)
     worker = WorkerProcess(settings, settings.state_dir / "logs" / "worker.log", {"PANTAU_PSEUDONYM_KEY": key.decode()})
     alerter = AlertsProcess(settings, settings.state_dir / "logs" / "alerts.log") if alerts else None
+    sink_box: list[SinkThread] = []
+    clock = NewestTime() if simulate else None
+    probe = LagProbe(settings)
+    sampler = _sampler(probe, settings.topic_prefix)
+    sampler.start()  # counts on the status line are this run's, not the topics' whole history
     try:
         with clickhouse_session(target) as client:
             apply_migrations(client, target.database, cluster=settings.clickhouse_cluster)
@@ -95,10 +110,12 @@ def up(
                 schedule.start()
                 threads.append(schedule)
             console.print(f"ClickHouse: {target.describe()} (pantau sql works while this runs)")
-            landing = build_sink(settings, open_client(target), target.database)
-            sink_thread = threading.Thread(target=landing.run, args=(stop,), name="pantau-sink", daemon=True)
-            sink_thread.start()
-            threads.append(sink_thread)
+
+            def start_sink() -> None:
+                sink_box[:] = [SinkThread(build_sink(settings, open_client(target), target.database), stop)]
+                sink_box[0].start()
+
+            start_sink()
             if simulate:
                 from pantau.cli.simulate_cmd import pace
                 from producers.simulator import SimulationOptions
@@ -108,9 +125,8 @@ def up(
                 # wall clock (pace), so the main job flows for hours and its live alerts mean something.
                 yesterday = date.today() - timedelta(days=1)
                 options = SimulationOptions(offices=offices, days=365, seed=seed, start=yesterday)
-                records = (
-                    record.payload for record in pace(simulate_events(loaded_catalog, options), speed, sleep=stop.wait)
-                )
+                assert clock is not None
+                records = clock.passing(pace(simulate_events(loaded_catalog, options), speed, sleep=stop.wait))
                 publisher = EventPublisher(
                     create_producer(settings),
                     EventValidator(loaded_catalog, settings.future_tolerance),
@@ -124,10 +140,15 @@ def up(
                 console.print(
                     f"Simulating {offices} offices from {options.start}: {speed:g}x real time until now, then live"
                 )
-            _watch(settings, stop, console, worker, alerter)
-            landing.close()
+            children = _supervised(settings, console, worker, alerter, sink_box, start_sink)
+            _watch(sampler, stop, console, children, clock)
     finally:
         stop.set()
+        probe.close()
+        for sink_thread in sink_box:
+            sink_thread.join(timeout=30)
+            if sink_thread.error is None:
+                sink_thread.sink.close()
         if alerter is not None:
             alerter.stop()
         worker.stop()
@@ -144,33 +165,69 @@ def up(
             raise error if isinstance(error, PantauError) else PantauError(f"{thread.name} failed: {error}")
 
 
-def _watch(
-    settings: PantauSettings,
-    stop: threading.Event,
-    console: Console,
-    worker: WorkerProcess,
-    alerter: AlertsProcess | None = None,
-) -> None:
-    """Refresh the status line every 2 s until stopped; a dead worker or alert service stops the pipeline."""
+def _sampler(probe: LagProbe, prefix: str) -> StatusSampler:
     from sinks.routes import routed_topics
     from sinks.runner import sink_group
     from streams.app import app_id
 
-    probe = LagProbe(settings)
-    prefix = settings.topic_prefix
-    sampler = StatusSampler(probe, prefix, app_id(prefix), sink_group(prefix), routed_topics(prefix))
-    try:
-        with Live(console=console, refresh_per_second=1, transient=False) as live:
-            while not stop.is_set():
-                if worker.exit_code is not None:
-                    raise PantauError(f"the stream worker exited with status {worker.exit_code}; see its log")
-                if alerter is not None and alerter.exit_code is not None:
-                    log = settings.state_dir / "logs" / "alerts.log"
-                    raise PantauError(
-                        f"the alert service exited with status {alerter.exit_code}; see {log} "
-                        "(or run `pantau up --no-alerts`)"
-                    )
-                live.update(sampler.sample().line())
-                stop.wait(2.0)
-    finally:
-        probe.close()
+    return StatusSampler(probe, prefix, app_id(prefix), sink_group(prefix), routed_topics(prefix))
+
+
+def _supervised(
+    settings: PantauSettings,
+    console: Console,
+    worker: WorkerProcess,
+    alerter: AlertsProcess | None,
+    sink_box: list[SinkThread],
+    start_sink: Callable[[], None],
+) -> list[Supervised]:
+    """The worker, the alert service and the sink thread, each restarted under the policy of the settings."""
+    policy = RestartPolicy(
+        settings.supervisor_backoff_s,
+        settings.supervisor_backoff_max_s,
+        settings.supervisor_max_restarts,
+        settings.supervisor_window_s,
+    )
+    logs = settings.state_dir / "logs"
+
+    def report(message: str) -> None:
+        log.warning(message)
+        console.print(message, highlight=False, soft_wrap=True)
+
+    def process_death(process: WorkerProcess) -> Callable[[], str | None]:
+        return lambda: None if process.exit_code is None else death_cause(process.exit_code)
+
+    def sink_death() -> str | None:
+        thread = sink_box[0]
+        if thread.is_alive():
+            return None
+        return f"{type(thread.error).__name__}: {thread.error}" if thread.error is not None else "its thread ended"
+
+    children = [
+        Supervised("worker", RestartBudget(policy), process_death(worker), worker.start, report,
+                   f"; see {logs / 'worker.log'}"),
+        Supervised("sink", RestartBudget(policy), sink_death, start_sink, report, "; see the messages above"),
+    ]  # fmt: skip
+    if alerter is not None:
+        children.append(
+            Supervised("alert service", RestartBudget(policy), process_death(alerter), alerter.start, report,
+                       f"; see {logs / 'alerts.log'} (or run `pantau up --no-alerts`)")
+        )  # fmt: skip
+    return children
+
+
+def _watch(
+    sampler: StatusSampler,
+    stop: threading.Event,
+    console: Console,
+    children: list[Supervised],
+    clock: NewestTime | None = None,
+) -> None:
+    """Refresh the status line every 2 s until stopped; a dead child is restarted under the policy."""
+    with Live(console=console, refresh_per_second=1, transient=False) as live:
+        while not stop.is_set():
+            for child in children:
+                child.check(time.monotonic())  # SupervisorGaveUp ends `up` (exit status 2, the message)
+            restarts = {child.name: child.restarts for child in children}
+            live.update(sampler.sample(None if clock is None else clock.value, restarts).line())
+            stop.wait(1.0 if any(child.pending for child in children) else 2.0)
