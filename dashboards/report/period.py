@@ -49,24 +49,36 @@ class Period:
         return TimeRange(start, end, 86400.0)
 
 
-def parse_period(text: str, kind: PeriodKind = "month") -> Period:
-    """'2026-10' (month), '2026-10' or '2026-Q4' (quarter), '2026' (year)."""
-    match = re.fullmatch(r"(\d{4})(?:-(?:(\d{2})|Q([1-4])))?", text.strip())
+def parse_period(text: str, kind: PeriodKind | None = None) -> Period:
+    """'2026-10' (month), '2026-Q4' (quarter), '2026' (year); the kind follows from the text's shape.
+
+    `kind` is only needed for the one ambiguous case, '2026-10' as the quarter holding October; a kind
+    that contradicts the text ('2026-Q4' as a month) is an error rather than a silent reinterpretation.
+    """
+    match = re.fullmatch(r"(\d{4})(?:-(?:(\d{2})|[Qq]([1-4])))?", text.strip())
     if match is None:
-        raise PeriodError(f"--period {text!r}: write YYYY-MM (e.g. 2026-10), YYYY-Qn or YYYY")
+        raise PeriodError(f"--period {text!r}: write YYYY-MM (a month, e.g. 2026-10), YYYY-Qn (a quarter) or YYYY")
     year = int(match.group(1))
+    shape: PeriodKind = "month" if match.group(2) else "quarter" if match.group(3) else "year"
     month = int(match.group(2)) if match.group(2) else (int(match.group(3)) - 1) * 3 + 1 if match.group(3) else 1
     if not 1 <= month <= 12:
         raise PeriodError(f"--period {text!r}: month {month} does not exist")
-    if kind == "month" and match.group(2) is None:
-        raise PeriodError(f"--period {text!r}: a monthly report needs YYYY-MM")
-    if kind == "month":
+    chosen = kind or shape
+    if chosen != shape and not (shape == "month" and chosen == "quarter"):
+        raise PeriodError(
+            f"--period {text!r} names a {shape}, but --kind {chosen} was given: drop --kind "
+            f"(the period's shape sets it) or write the period as {_EXAMPLES[chosen]}"
+        )
+    if chosen == "month":
         start = date(year, month, 1)
         end = date(year + (month == 12), month % 12 + 1, 1)
-    elif kind == "quarter":
+    elif chosen == "quarter":
         first = (month - 1) // 3 * 3 + 1
         start = date(year, first, 1)
         end = date(year + (first == 10), (first + 2) % 12 + 1, 1)
     else:
         start, end = date(year, 1, 1), date(year + 1, 1, 1)
-    return Period(kind, start, end)
+    return Period(chosen, start, end)
+
+
+_EXAMPLES: dict[str, str] = {"month": "YYYY-MM (e.g. 2026-10)", "quarter": "YYYY-Qn (e.g. 2026-Q4)", "year": "YYYY"}

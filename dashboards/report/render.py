@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from html import escape
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from dashboards.i18n import COMPLAINT_CATEGORIES, t
 from dashboards.report import svg
@@ -15,7 +16,8 @@ from dashboards.report.sections import count, one, pct, table, text, three, tile
 
 GREEN, YELLOW, ORANGE, RED = "#2e8b57", "#d4a017", "#e07b24", "#c0392b"
 MUTU_COLOURS = {"A": GREEN, "B": "#7cb342", "C": ORANGE, "D": RED}
-MUTU_TEXT = {"A": "A (Sangat Baik)", "B": "B (Baik)", "C": "C (Kurang Baik)", "D": "D (Tidak Baik)"}
+THIN = "sampel belum cukup"
+MUTU_TEXT = {"A": "A (Sangat Baik)", "B": "B (Baik)", "C": "C (Kurang Baik)", "D": "D (Tidak Baik)", THIN: THIN}
 STAFFING_METHOD = (
     "Jam-jam saat loket yang buka kurang dari yang diperlukan agar standar waktu tunggu layanan terpenuhi, "
     "dari yang paling kurang. Kedatangan per jam dan lama layanan diukur dari tiket beberapa minggu terakhir "
@@ -41,6 +43,15 @@ td.t,th.t{text-align:left}.tiles{display:flex;flex-wrap:wrap;gap:10px}
 .good{color:#2e8b57}.warn{color:#b7860b}.bad{color:#c0392b}.chart{font-size:11px;margin:8px 0}
 .chart-title{font-weight:bold}.empty{color:#777;font-style:italic}.note{font-size:12px;color:#444}
 dl dt{font-weight:bold;margin-top:6px}dl dd{margin-left:16px;font-size:13px}
+@media print{body{margin:0;max-width:none}table,svg,.chart,.tiles,tr,dt,dd{break-inside:avoid}
+h2,h3{break-after:avoid}thead{display:table-header-group}}
+"""
+
+# Printed (PDF) pages: A4, the period and region on top of every page, page numbers at the bottom.
+_PAGE = """
+@page{{size:A4;margin:18mm 14mm 16mm 14mm;
+@top-left{{content:"Evaluasi Berkala Pelayanan Publik - {period} - {region}";font-size:9px;color:#555}}
+@bottom-right{{content:"Halaman " counter(page) " dari " counter(pages);font-size:9px;color:#555}}}}
 """
 
 
@@ -79,8 +90,24 @@ def _category(value: Any) -> str:
     return CATEGORIES.get(str(value), str(value)).capitalize()
 
 
-def _sufficiency(value: Any) -> str:
-    return "kurang" if value else "cukup"
+def _css_text(value: str) -> str:
+    return value.replace("\\", "").replace('"', "'")
+
+
+def _graded(data: dict[str, Table]) -> Table:
+    """The office ranking with the IKM grade withheld where the IKM rests on fewer respondents than the minimum
+    sample (DOMAIN.md): a grade on 1-3 answers would overstate what is known."""
+    thin = {r["office_id"] for r in data["ikm"].records() if r["below_min_sample"]}
+    ranking = data["ranking"]
+    index = ranking.columns.index("mutu")
+    office = ranking.columns.index("office_id")
+    rows = [(*row[:index], THIN, *row[index + 1:]) if row[office] in thin else row for row in ranking.rows]
+    return Table(ranking.columns, rows)
+
+
+def _office_names(data: dict[str, Table]) -> dict[str, str]:
+    """office_id -> name, from the tables that carry both (tables keyed by id show names with it)."""
+    return {str(r["office_id"]): str(r["office"]) for name in ("ranking", "ikm") for r in data[name].records()}
 
 
 def _summary_text(data: dict[str, Table]) -> str:
@@ -99,17 +126,33 @@ def _summary_text(data: dict[str, Table]) -> str:
     return "<ul>" + "".join(f"<li>{line}</li>" for line in lines) + "</ul>"
 
 
-def render_report(data: dict[str, Table], period: Period, region: str | None, generated_at: datetime | None) -> str:
-    """The whole report as one self-contained HTML document."""
-    moment = (generated_at or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+def render_report(
+    data: dict[str, Table], period: Period, region: str | None, generated_at: datetime | None,
+    timezone: str = "Asia/Jakarta",
+) -> str:
+    """The whole report as one self-contained HTML document (also the PDF's source: see pdf.py).
+
+    `timezone` is the report's (settings.report_timezone): the generated time is written in it, with its name.
+    """
+    local = (generated_at or datetime.now(UTC)).astimezone(ZoneInfo(timezone))
+    moment = f"{local:%Y-%m-%d %H:%M} {local.tzname()} ({timezone})"
+    names = _office_names(data)
+
+    def office_name(value: Any) -> str:
+        return f"{names[str(value)]} ({value})" if str(value) in names else str(value)
+
+    data = {**data, "ranking": _graded(data)}
+    area = region or "Semua provinsi"
+    thin_ikm = any(r["below_min_sample"] for r in data["ikm"].records())
     s = data["summary"].first()
     c = data["complaints"].first()
     ranking = data["ranking"].records()
     parts = [
         f"<!DOCTYPE html><html lang=\"id\"><head><meta charset=\"utf-8\"><title>Evaluasi Berkala {period.label()}"
-        f"</title><style>{_STYLE}</style></head><body>",
+        f"</title><style>{_STYLE}{_PAGE.format(period=_css_text(period.label()), region=_css_text(area))}</style>"
+        "</head><body>",
         "<h1>Laporan Evaluasi Berkala Pelayanan Publik</h1>",
-        f'<p class="sub">Periode: <b>{escape(period.label())}</b> · Wilayah: <b>{escape(region or "Semua provinsi")}'
+        f'<p class="sub">Periode: <b>{escape(period.label())}</b> · Wilayah: <b>{escape(area)}'
         f"</b> · Dibuat {moment} oleh Pantau</p>",
         "<h2>1. Ringkasan</h2><div class=\"tiles\">",
         tile("summary", "completed", "Layanan selesai", s["completed"], count),
@@ -130,7 +173,13 @@ def render_report(data: dict[str, Table], period: Period, region: str | None, ge
             ("completed", "Layanan", count), ("compliance", "Kepatuhan", pct), ("target", "Target", pct),
             ("p90_wait_min", "Tunggu p90 (mnt)", one), ("abandonment_rate", "Batal", pct),
             ("complaints_per_1000", "Pengaduan/1.000", two), ("ikm", "IKM", two), ("mutu", "Mutu", _mutu),
-        ], css_of=_css),
+        ], css_of=_css, keep=lambda r: not r["low_volume"]),
+        "<h3>Kantor dengan layanan terlalu sedikit untuk diperingkat (sampel belum cukup)</h3>"
+        if any(r["low_volume"] for r in ranking) else "",
+        "" if not any(r["low_volume"] for r in ranking) else table("ranking", data["ranking"], [
+            ("office", "Kantor", text), ("region", "Provinsi", text), ("completed", "Layanan", count),
+            ("compliance", "Kepatuhan", pct), ("target", "Target", pct), ("p90_wait_min", "Tunggu p90 (mnt)", one),
+        ], keep=lambda r: bool(r["low_volume"])),
         svg.bar_chart(
             "Kepatuhan SLA per kantor (garis: target rata-rata)",
             [(str(r["office"]), r["compliance"]) for r in ranking], 1.0,
@@ -139,18 +188,27 @@ def render_report(data: dict[str, Table], period: Period, region: str | None, ge
             marker=s["target"], as_percent=True,
         ),
         "<h2>3. Indeks Kepuasan Masyarakat (IKM)</h2>",
+        '<p class="note">Diurutkan menurut IKM. Mutu dan peringkat hanya untuk kantor yang respondennya mencapai '
+        "sampel minimum (rumus Krejcie dan Morgan, lihat bagian 8).</p>",
         table("ikm", data["ikm"], [
-            ("rank", "#", count), ("office", "Kantor", text), ("ikm", "IKM", two), ("mutu", "Mutu", _mutu),
+            ("office", "Kantor", text), ("ikm", "IKM", two), ("mutu", "Mutu", _mutu),
             ("respondents", "Responden", count), ("served", "Dilayani", count),
-            ("min_sample", "Sampel minimum", count), ("below_min_sample", "Kecukupan sampel", _sufficiency),
-        ], css_of=_css),
+            ("min_sample", "Sampel minimum", count),
+        ], css_of=_css, keep=lambda r: not r["below_min_sample"]),
+        "<h3>Responden belum mencapai sampel minimum (sampel belum cukup): tanpa mutu dan tanpa peringkat</h3>"
+        if thin_ikm else "",
+        "" if not thin_ikm else table("ikm", data["ikm"], [
+            ("office", "Kantor", text), ("ikm", "IKM sementara", two), ("respondents", "Responden", count),
+            ("min_sample", "Sampel minimum", count), ("served", "Dilayani", count),
+        ], keep=lambda r: bool(r["below_min_sample"])),
         svg.bar_chart(
-            "IKM per kantor", [(str(r["office"]), r["ikm"]) for r in data["ikm"].records()], 100.0,
+            "IKM per kantor (sampel cukup)",
+            [(str(r["office"]), r["ikm"]) for r in data["ikm"].records() if not r["below_min_sample"]], 100.0,
             {str(r["office"]): MUTU_COLOURS.get(str(r["mutu"]), "#999") for r in data["ikm"].records()}, decimals=2,
         ),
         svg.bar_chart("NRR per unsur (skala 1-4)", [(str(r["unsur"]), r["nrr"]) for r in data["nrr_unsur"].records()],
                       4.0, decimals=3),
-        table("nrr_office", data["nrr_office"], [("office_id", "Kantor", text)] + [
+        table("nrr_office", data["nrr_office"], [("office_id", "Kantor", office_name)] + [
             (f"nrr_u{i}", f"U{i}", three) for i in range(1, 10)] + [("ikm", "IKM", two)]),
         "<h2>4. Kepatuhan SLA dan waktu tunggu per layanan</h2>",
         table("services", data["services"], [
@@ -173,15 +231,16 @@ def render_report(data: dict[str, Table], period: Period, region: str | None, ge
         ], css_of=_css),
         "<h3>Tanggapan terlambat</h3>",
         table("overdue", data["overdue"], [
-            ("complaint_id", "Pengaduan", text), ("office_id", "Kantor", text), ("category", "Kategori", _category),
+            ("complaint_id", "Pengaduan", text), ("office_id", "Kantor", office_name),
+            ("category", "Kategori", _category),
             ("hours_late", "Jam terlambat", count)], limit=20),
         "<h3>Pungli</h3>",
         table("pungli", data["pungli"], [
-            ("complaint_id", "Pengaduan", text), ("office_id", "Kantor", text), ("channel", "Kanal", text),
+            ("complaint_id", "Pengaduan", text), ("office_id", "Kantor", office_name), ("channel", "Kanal", text),
             ("text_redacted", "Isi (disamarkan)", text)], limit=20),
         "<h2>6. Temuan keadilan dan ketepatan waktu</h2>",
         table("fairness", data["fairness"], [
-            ("office_id", "Kantor", text), ("completed", "Layanan", count), ("queue_jumps", "Serobot", count),
+            ("office_id", "Kantor", office_name), ("completed", "Layanan", count), ("queue_jumps", "Serobot", count),
             ("queue_jumps_per_1000", "Serobot/1.000", two), ("late_openings", "Loket terlambat buka", count),
             ("priority_p50_wait_min", "Tunggu p50 prioritas (mnt)", one),
             ("regular_p50_wait_min", "Tunggu p50 reguler (mnt)", one),
@@ -202,9 +261,9 @@ def render_report(data: dict[str, Table], period: Period, region: str | None, ge
         "<h2>8. Penjelasan rumus</h2><dl>",
         "".join(f"<dt>{escape(name)}</dt><dd>{escape(body)}</dd>" for name, body in FORMULAS),
         "</dl>",
-        f'<p class="note">Sumber: tabel ClickHouse Pantau (baris terdeduplikasi, FINAL), kueri yang sama dengan dasbor '
-        f"Grafana. Rentang waktu: {escape(period.start.isoformat())} s.d. {escape(period.end.isoformat())} "
-        f"(tidak termasuk).</p>",
+        '<p class="note">Sumber: basis data Pantau; setiap kejadian dihitung satu kali, dengan perhitungan yang sama '
+        f"seperti dasbor pemantauan. Data dari tanggal {escape(period.start.isoformat())} sampai sebelum tanggal "
+        f"{escape(period.end.isoformat())}.</p>",
         "</body></html>",
     ]
     return "\n".join(parts)

@@ -50,20 +50,22 @@ def table(
     columns: Sequence[tuple[str, str, Formatter]],
     limit: int | None = None,
     css_of: Callable[[str, dict[str, Any]], str] | None = None,
+    keep: Callable[[dict[str, Any]], bool] | None = None,
 ) -> str:
     """An HTML table of the query's rows: (column, heading, formatter) per shown column.
 
     Words are left-aligned and numbers right-aligned; a cut list says how many rows it leaves out.
     """
-    every = data.records()
-    records = every[:limit] if limit else every
-    if not records:
+    every = [(index, record) for index, record in enumerate(data.records()) if keep is None or keep(record)]
+    chosen = every[:limit] if limit else every
+    if not chosen:
         return '<p class="empty">Tidak ada data untuk periode ini.</p>'
+    records = [record for _, record in chosen]
     words = {column for column, _, formatter in columns if formatter is text or isinstance(records[0][column], str)}
     left = ' class="t"'
     head = "".join(f"<th{left if column in words else ''}>{escape(heading)}</th>" for column, heading, _ in columns)
     body = []
-    for index, record in enumerate(records):
+    for index, record in chosen:
         cells = []
         for column, _, formatter in columns:
             css = css_of(column, record) if css_of else ""

@@ -10,6 +10,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+import pypdfium2 as pdfium
 import pytest
 from clickhouse_connect.driver.client import Client
 from PIL import Image
@@ -17,6 +18,7 @@ from typer.testing import CliRunner
 
 from dashboards.report import fmt
 from dashboards.report.data import Table, load_report_data, socket_runner
+from dashboards.report.pdf import write_pdf
 from dashboards.report.period import PeriodError, parse_period
 from dashboards.report.render import render_report
 from pantau.cli import app
@@ -119,9 +121,15 @@ def test_numbers_in_the_page_are_the_sql_results(report: dict[str, Any], chromiu
     offices = {r["office_id"] for r in data["ranking"].records()}
     assert offices == {"MPP-JKT-01", "DUKCAPIL-JKT-TIM", "MPP-BDG-01", "MPP-DPS-01", "MPP-JYP-01"}
     below = [r for r in data["ikm"].records() if r["below_min_sample"]]
-    for record in below:  # the insufficient sample is flagged in the page
+    assert below, "the seeded week has offices below the minimum sample"
+    for record in below:  # shown apart: no grade, no rank, in the ikm table or the ranking
         index = data["ikm"].records().index(record)
-        assert parser.figures[("ikm", "below_min_sample", index)] == "kurang"
+        assert ("ikm", "mutu", index) not in parser.figures and ("ikm", "rank", index) not in parser.figures
+        assert ("ikm", "respondents", index) in parser.figures
+        ranked = [i for i, r in enumerate(data["ranking"].records()) if r["office_id"] == record["office_id"]]
+        assert all(parser.figures[("ranking", "mutu", i)] == "sampel belum cukup" for i in ranked if
+                   ("ranking", "mutu", i) in parser.figures)
+    assert "sampel belum cukup" in done.stdout and "FINAL" not in done.stdout and "kueri" not in done.stdout
 
 
 def test_headline_count_matches_an_independent_query(
@@ -173,7 +181,10 @@ def test_report_through_the_socket_of_the_process_holding_the_store(
 
 
 def test_period_parsing_and_cli_errors(tmp_path: Path) -> None:
-    assert parse_period("2026-Q4", "quarter").label() == "Triwulan IV 2026"
+    assert parse_period("2026-Q4", "quarter").label() == parse_period("2026-Q4").label() == "Triwulan IV 2026"
+    assert parse_period("2026").kind == "year" and parse_period("2026-10").kind == "month"
+    with pytest.raises(PeriodError, match="names a quarter"):
+        parse_period("2026-Q4", "month")
     assert parse_period("2026-11", "quarter").start.month == 10
     assert parse_period("2026", "year").end.year == 2027
     assert parse_period("2026-12").end.isoformat() == "2027-01-01"
@@ -196,3 +207,26 @@ def test_the_report_recommends_counters_for_the_understaffed_hours(report: dict[
     parser = FigureParser()
     parser.feed(done.stdout)
     assert parser.figures[("staffing", "day", 0)] == shortfalls[0]["day"]
+
+
+def test_the_pdf_is_a4_paged_numbered_and_carries_the_figures(report: dict[str, Any], chromium: Path) -> None:
+    out = report["folder"] / "evaluasi-2026-10.pdf"
+    write_pdf(report["page"].read_text(encoding="utf-8"), out, chromium)
+    document = pdfium.PdfDocument(out)
+    pages = len(document)
+    assert 2 <= pages <= 30, pages
+    texts = []
+    for index in range(pages):
+        page = document[index]
+        width, height = page.get_size()
+        assert abs(width - 595) < 2 and abs(height - 842) < 2, (width, height)  # A4 in points
+        texts.append(page.get_textpage().get_text_range())
+        image: Image.Image = page.render(scale=0.5).to_pil().convert("L")
+        non_white = sum(image.histogram()[:240]) / (image.width * image.height)
+        assert non_white > 0.005, f"page {index + 1} is blank"
+    everything = "\n".join(texts)
+    assert all(f"Halaman {i + 1} dari {pages}" in text for i, text in enumerate(texts))
+    assert all("Oktober 2026" in text and "Semua provinsi" in text for text in texts)  # header on every page
+    summary = report["data"]["summary"].first()
+    assert fmt.number(summary["completed"], 0) in everything
+    assert fmt.number(summary["ikm"], 2) in everything
