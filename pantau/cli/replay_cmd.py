@@ -7,6 +7,7 @@ With --wait it returns only when every event of the file went through the stream
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated
@@ -133,7 +134,8 @@ def _wait_and_reconcile(
     ledger: ReplayLedger | None,
 ) -> None:
     """Wait for the worker, then the sink; print the reconciliation; exit 1 on timeout or missing rows."""
-    from pantau.runtime.settle import PipelineNotSettledError, PipelineSettler, Stage
+    from pantau.runtime.group_members import GroupMembers
+    from pantau.runtime.settle import PipelineNotSettledError, PipelineSettler, Stage, StageNotConsumingError
     from pantau.runtime.worker_dead_letters import count_worker_dead_letters
     from sinks.routes import routed_topics
     from sinks.runner import sink_group
@@ -147,30 +149,52 @@ def _wait_and_reconcile(
             app_id(prefix),
             [events_topic],
             "Is `pantau worker` (or `pantau up`) running with this PANTAU_TOPIC_PREFIX? See its log.",
+            "start `pantau up` or `pantau worker` (with this PANTAU_TOPIC_PREFIX)",
         ),
         Stage(
             "ClickHouse sink",
             sink_group(prefix),
             routed_topics(prefix),
             "Is `pantau sink` (or `pantau up`) running with this PANTAU_TOPIC_PREFIX, and ClickHouse reachable?",
+            "start `pantau up` or `pantau sink` (with this PANTAU_TOPIC_PREFIX)",
         ),
     ]
-    settler = PipelineSettler(probe, poll_s=settings.replay_wait_poll_s)
+    members = GroupMembers(settings)
+    settler = PipelineSettler(
+        probe, poll_s=settings.replay_wait_poll_s, members=members.count, grace_s=settings.replay_wait_grace_s
+    )
     try:
         with console.status("waiting for the pipeline") as status:
             report = settler.wait(
-                stages,
-                events_after,
-                settings.replay_wait_timeout_s,
-                on_progress=lambda stage, left: status.update(f"waiting for the {stage}: {left:,} offsets to go"),
+                stages, events_after, settings.replay_wait_timeout_s, on_progress=_WaitProgress(status.update)
             )
-    except PipelineNotSettledError as exc:
+    except (PipelineNotSettledError, StageNotConsumingError) as exc:
         console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
         raise typer.Exit(1) from None
+    finally:
+        members.close()
     refused = count_worker_dead_letters(probe, topics.DEAD_LETTERS.name(prefix), events_topic, dead_before, sent_range)
     print_reconciliation(counts, refused, report)
     if ledger is not None:
         _check_landed(settings, ledger, refused)
+
+
+class _WaitProgress:
+    """The spinner's text after every look, and a plain stderr line every few seconds (seen in logs and pipes too)."""
+
+    def __init__(self, update: Callable[[str], None], every_s: float = 5.0) -> None:
+        self._update = update
+        self._every_s = every_s
+        self._started = time.monotonic()
+        self._printed_at = self._started
+
+    def __call__(self, stage: str, left: int, expected: int) -> None:
+        text = f"waiting for the {stage}: {expected - left:,}/{expected:,} offsets done, {left:,} to go"
+        self._update(text)
+        now = time.monotonic()
+        if now - self._printed_at >= self._every_s:
+            self._printed_at = now
+            console.print(f"{text} ({now - self._started:.0f} s)", highlight=False, soft_wrap=True)
 
 
 def _check_landed(settings: PantauSettings, ledger: ReplayLedger, refused: WorkerDeadLetters) -> None:

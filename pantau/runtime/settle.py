@@ -35,6 +35,19 @@ class PipelineNotSettledError(PantauError):
         self.remaining = remaining
 
 
+class StageNotConsumingError(PantauError):
+    """Nothing consumes a stage's topics: its group has no members and its offsets did not move for the grace period."""
+
+    def __init__(self, stage: Stage, remaining: dict[str, int], idle_s: float) -> None:
+        topics = ", ".join(sorted(topic for topic, count in remaining.items() if count)) or ", ".join(stage.topics)
+        super().__init__(
+            f"no {stage.name} is consuming {topics} (consumer group {stage.group!r} has no members and committed "
+            f"nothing for {idle_s:.0f} s): {stage.start or stage.hint}"
+        )
+        self.stage = stage
+        self.remaining = remaining
+
+
 @dataclass(frozen=True)
 class Stage:
     """One consumer group that must catch up on its topics, with a hint for when it does not."""
@@ -43,6 +56,8 @@ class Stage:
     group: str
     topics: list[str]
     hint: str = ""
+    start: str = ""
+    """What to start when nothing consumes, e.g. 'start `pantau up` or `pantau worker`'."""
 
 
 @dataclass(frozen=True)
@@ -63,16 +78,30 @@ class SettleReport:
         return sum(stage.seconds for stage in self.stages)
 
 
-Progress = Callable[[str, int], None]
+Progress = Callable[[str, int, int], None]
+"""Called after each look: the stage's name, offsets still to go, offsets it had to go at its first look."""
+Members = Callable[[str], int | None]
+"""Members of a consumer group now, or None when unknown."""
 
 
 class PipelineSettler:
     """Waits for stages in order, each against end offsets read after the previous one caught up."""
 
-    def __init__(self, probe: LagProbe, poll_s: float = 0.5, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        probe: LagProbe,
+        poll_s: float = 0.5,
+        clock: Callable[[], float] = time.monotonic,
+        members: Members | None = None,
+        grace_s: float = 20.0,
+    ) -> None:
+        """With `members`, a stage whose group has no members and whose offsets sat still for `grace_s` ends the
+        wait (StageNotConsumingError); a group with members is waited for until the timeout, however slow."""
         self._probe = probe
         self._poll_s = poll_s
         self._clock = clock
+        self._members = members
+        self._grace_s = grace_s
 
     def wait(
         self,
@@ -102,8 +131,14 @@ class PipelineSettler:
         on_progress: Progress | None,
     ) -> None:
         previous: dict[TopicPartition, int] = {}
+        last_committed: dict[TopicPartition, int] | None = None
+        moved_at = self._clock()
+        expected: int | None = None
         while True:
             committed = self._probe.committed_offsets(stage.group, list(targets))
+            if last_committed is not None and committed != last_committed:
+                moved_at = self._clock()
+            last_committed = committed
             behind = {p: (committed[p], end) for p, end in targets.items() if committed[p] < end}
             # Only a partition that has not moved since the last look is read: a moving one is busy anyway.
             stalled = {p: bounds for p, bounds in behind.items() if previous.get(p) == bounds[0]}
@@ -115,10 +150,15 @@ class PipelineSettler:
             remaining: dict[str, int] = {}
             for partition, (position, end) in behind.items():
                 remaining[partition.topic] = remaining.get(partition.topic, 0) + end - position
+            left = sum(remaining.values())
+            expected = left if expected is None else max(expected, left)
             if on_progress is not None:
-                on_progress(stage.name, sum(remaining.values()))
+                on_progress(stage.name, left, expected)
             if not behind:
                 return
+            idle_s = self._clock() - moved_at
+            if self._members is not None and idle_s >= self._grace_s and self._members(stage.group) == 0:
+                raise StageNotConsumingError(stage, remaining, idle_s)
             if self._clock() >= deadline:
                 raise PipelineNotSettledError(stage, remaining, timeout_s)
             previous = {p: bounds[0] for p, bounds in behind.items()}
