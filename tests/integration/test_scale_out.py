@@ -3,6 +3,7 @@ exactly the ticket facts and window rows that one worker lands from the same eve
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -177,11 +178,22 @@ EXACTLY_ONCE_REBALANCE_BUG = (
 )
 
 
+# A non-strict xfail cannot fail, so in the default run it only cost two minutes of CI and proved nothing; it
+# runs when asked (PANTAU_TEST_EXACTLY_ONCE_SCALE_OUT=1), as an investigation of the bug, not as a check.
+EXACTLY_ONCE_ASKED = os.environ.get("PANTAU_TEST_EXACTLY_ONCE_SCALE_OUT") == "1"
+
+
 @pytest.mark.parametrize(
     "guarantee",
     [
         "at_least_once",
-        pytest.param("exactly_once", marks=pytest.mark.xfail(reason=EXACTLY_ONCE_REBALANCE_BUG, strict=False)),
+        pytest.param(
+            "exactly_once",
+            marks=[
+                pytest.mark.skipif(not EXACTLY_ONCE_ASKED, reason="set PANTAU_TEST_EXACTLY_ONCE_SCALE_OUT=1 to run"),
+                pytest.mark.xfail(reason=EXACTLY_ONCE_REBALANCE_BUG, strict=False),
+            ],
+        ),
     ],
 )
 def test_two_workers_in_one_group_land_what_one_worker_lands(
