@@ -130,6 +130,9 @@ class PantauSettings(BaseSettings):
     report_timezone: str = Field(
         default="Asia/Jakarta", description="Time zone whose midnights bound a report period (IKM uses each office's)."
     )
+    chromium: Path | None = Field(
+        default=None, description="Chromium binary that prints `report --out x.pdf`; /usr/bin/chromium if unset."
+    )
     # --- end dashboards and report -------------------------------------------------------------------
 
     # --- alerting (issue #7) -------------------------------------------------------------------------

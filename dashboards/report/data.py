@@ -12,7 +12,8 @@ from clickhouse_connect.driver.client import Client
 from dashboards.expand import render_sql
 from dashboards.interpolation import Selection
 from dashboards.queries import complaints, ikm, office, regional
-from dashboards.queries.model import Query
+from dashboards.queries.model import DEFAULT_MIN_TICKETS, Query
+from dashboards.report.coverage import DAYS_WITH_DATA, with_zone
 from dashboards.report.period import Period
 from pantau.clickhouse.query_socket import query_via_socket
 from pantau.errors import PantauError
@@ -33,6 +34,7 @@ REPORT_QUERIES: dict[str, Query] = {
     "fairness": office.FAIRNESS_BY_OFFICE,
     "priority": office.PRIORITY_WAITS,
     "staffing": office.STAFFING_SHORTFALLS,
+    "days": DAYS_WITH_DATA,  # the report's own: which days hold data (a partial period is marked)
 }
 
 
@@ -63,11 +65,16 @@ def report_variables(period: Period, region: str | None) -> dict[str, Selection]
     }
 
 
-def rendered_queries(database: str, period: Period, region: str | None, timezone: str) -> dict[str, str]:
-    """The final SQL of every report figure."""
+def rendered_queries(
+    database: str, period: Period, region: str | None, timezone: str, min_tickets: int = DEFAULT_MIN_TICKETS
+) -> dict[str, str]:
+    """The final SQL of every report figure; `min_tickets` is the minimum volume for an office to be ranked."""
     variables = report_variables(period, region)
     time_range = period.time_range(timezone)
-    return {name: render_sql(q.for_database(database), variables, time_range) for name, q in REPORT_QUERIES.items()}
+    return {
+        name: render_sql(with_zone(q.for_database(database, min_tickets), timezone), variables, time_range)
+        for name, q in REPORT_QUERIES.items()
+    }
 
 
 # Runs one final SQL statement and returns its rows; e.g. a query forwarded to `pantau up`'s socket.
@@ -88,7 +95,12 @@ def socket_runner(data_dir: Path) -> QueryRunner:
 
 
 def load_report_data(
-    source: Client | QueryRunner, database: str, period: Period, region: str | None, timezone: str = "Asia/Jakarta"
+    source: Client | QueryRunner,
+    database: str,
+    period: Period,
+    region: str | None,
+    timezone: str = "Asia/Jakarta",
+    min_tickets: int = DEFAULT_MIN_TICKETS,
 ) -> dict[str, Table]:
     """Run every report query; the figures in the page are these rows, nothing recomputed in Python.
 
@@ -96,6 +108,6 @@ def load_report_data(
     """
     run: QueryRunner = (lambda sql: source.query(sql).result_rows) if isinstance(source, Client) else source
     tables = {}
-    for name, sql in rendered_queries(database, period, region, timezone).items():
+    for name, sql in rendered_queries(database, period, region, timezone, min_tickets).items():
         tables[name] = Table(REPORT_QUERIES[name].columns, [tuple(row) for row in run(sql)])
     return tables

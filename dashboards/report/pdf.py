@@ -29,10 +29,10 @@ class PdfError(PantauError):
     """Chromium ran but wrote no PDF."""
 
 
-def find_chromium() -> Path:
-    """PANTAU_CHROMIUM when set, else Debian's /usr/bin/chromium; a clear error when neither exists."""
-    configured = os.environ.get("PANTAU_CHROMIUM")
-    path = Path(configured) if configured else DEFAULT_CHROMIUM
+def find_chromium(configured: Path | None = None) -> Path:
+    """`configured` (settings.chromium, PANTAU_CHROMIUM) when set, else Debian's /usr/bin/chromium; a clear
+    error naming the install command when it is not there."""
+    path = configured or DEFAULT_CHROMIUM
     if not (path.is_file() and os.access(path, os.X_OK)):
         source = "PANTAU_CHROMIUM" if configured else "the default path"
         raise ChromiumMissingError(
@@ -43,9 +43,9 @@ def find_chromium() -> Path:
     return path
 
 
-def write_pdf(html: str, out: Path, chromium: Path | None = None, timeout_s: float = 180.0) -> None:
-    """Print `html` to `out` (A4, the page's own print CSS) with headless Chromium."""
-    binary = chromium or find_chromium()
+def write_pdf(html: str, out: Path, chromium: Path, timeout_s: float = 180.0) -> None:
+    """Print `html` to `out` (A4, the page's own print CSS) with headless Chromium at `chromium`."""
+    binary = chromium
     with tempfile.TemporaryDirectory(prefix="pantau-report-") as scratch:
         page = Path(scratch) / "report.html"
         page.write_text(html, encoding="utf-8")

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from html import escape
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from dashboards.i18n import COMPLAINT_CATEGORIES, t
 from dashboards.report import svg
+from dashboards.report.coverage import describe_days, missing_days
 from dashboards.report.data import Table
 from dashboards.report.formulas import FORMULAS
 from dashboards.report.period import Period
@@ -42,6 +43,7 @@ td.t,th.t{text-align:left}.tiles{display:flex;flex-wrap:wrap;gap:10px}
 .tile .label{font-size:12px;color:#555}.tile .fig{font-size:22px;font-weight:bold}
 .good{color:#2e8b57}.warn{color:#b7860b}.bad{color:#c0392b}.chart{font-size:11px;margin:8px 0}
 .chart-title{font-weight:bold}.empty{color:#777;font-style:italic}.note{font-size:12px;color:#444}
+.partial{border:1px solid #d4a017;background:#fff8e1;padding:8px 12px;border-radius:4px}
 dl dt{font-weight:bold;margin-top:6px}dl dd{margin-left:16px;font-size:13px}
 @media print{body{margin:0;max-width:none}table,svg,.chart,.tiles,tr,dt,dd{break-inside:avoid}
 h2,h3{break-after:avoid}thead{display:table-header-group}}
@@ -110,6 +112,19 @@ def _office_names(data: dict[str, Table]) -> dict[str, str]:
     return {str(r["office_id"]): str(r["office"]) for name in ("ranking", "ikm") for r in data[name].records()}
 
 
+def _coverage(data: dict[str, Table], period: Period) -> str:
+    """A warning when only part of the period's days hold data: its figures are not the whole period's."""
+    days = [d if isinstance(d, date) else date.fromisoformat(str(d)[:10]) for (d,) in data["days"].rows]
+    missing = missing_days(days, period.start, period.end)
+    if not days or missing == 0:
+        return ""
+    total = (period.end - period.start).days
+    return (
+        f'<p class="partial"><b>Data sebagian:</b> hanya {total - missing} dari {total} hari dalam periode ini '
+        f"berisi data ({escape(describe_days(days))}). Angka di laporan ini hanya mewakili hari-hari tersebut.</p>"
+    )
+
+
 def _summary_text(data: dict[str, Table]) -> str:
     ranking = data["ranking"].records()
     meeting = sum(1 for r in ranking if r["compliance"] is not None and r["compliance"] >= (r["target"] or 0))
@@ -154,6 +169,7 @@ def render_report(
         "<h1>Laporan Evaluasi Berkala Pelayanan Publik</h1>",
         f'<p class="sub">Periode: <b>{escape(period.label())}</b> · Wilayah: <b>{escape(area)}'
         f"</b> · Dibuat {moment} oleh Pantau</p>",
+        _coverage(data, period),
         "<h2>1. Ringkasan</h2><div class=\"tiles\">",
         tile("summary", "completed", "Layanan selesai", s["completed"], count),
         tile("summary", "compliance", "Kepatuhan SLA", s["compliance"], pct, _css("compliance", s)),

@@ -54,7 +54,11 @@ app.command(
 app.command("simulate", rich_help_panel=EVERYDAY, epilog=settings_epilog(*KAFKA_CLIENT, *PSEUDONYMS))(simulate_command)
 app.command("replay", rich_help_panel=EVERYDAY, epilog=settings_epilog(*KAFKA_CLIENT, *PSEUDONYMS))(replay)
 app.command("sql", rich_help_panel=EVERYDAY)(sql)
-app.command("report", rich_help_panel=EVERYDAY)(report)
+app.command(
+    "report",
+    rich_help_panel=EVERYDAY,
+    epilog=settings_epilog("report_timezone", "dashboards_min_tickets", "chromium", "catalog"),
+)(report)
 app.add_typer(alerts_cmd.app, name="alerts", rich_help_panel=EVERYDAY)
 app.add_typer(dashboards_cmd.app, name="dashboards", rich_help_panel=EVERYDAY)
 app.command("staffing", rich_help_panel=EVERYDAY)(staffing)

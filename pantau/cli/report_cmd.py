@@ -34,7 +34,8 @@ def report(
         "--out", help="File to write: .html (a page) or .pdf (A4, for printing; needs Chromium, PANTAU_CHROMIUM).")],
     kind: Annotated[str | None, typer.Option(
         "--kind", help="Only for 2026-10 meaning its quarter (--kind quarter); otherwise set by --period.")] = None,
-    region: Annotated[str | None, typer.Option("--region", help="One province; all when omitted.")] = None,
+    region: Annotated[str | None, typer.Option(
+        "--region", help="One province of the catalog, e.g. 'DKI Jakarta' (case aside); all when omitted.")] = None,
     clickhouse_url: ClickHouseUrlOption = None,
 ) -> None:
     """Write the evaluation report (Bahasa Indonesia): ranking, IKM, SLA, complaints, fairness, formulas."""
@@ -47,9 +48,9 @@ def report(
     parsed = parse_period(period, chosen)
     settings = build_settings(clickhouse_url=clickhouse_url)
     region = _known_region(region, settings.catalog)
-    chromium = find_chromium() if suffix == ".pdf" else None  # before the queries: fail fast
+    chromium = find_chromium(settings.chromium) if suffix == ".pdf" else None  # before the queries: fail fast
     target = target_from_settings(settings)
-    data = _load(target, parsed, region, settings.report_timezone)
+    data = _load(target, parsed, region, settings.report_timezone, settings.dashboards_min_tickets)
     if not data["ranking"].rows and not data["ikm"].rows:
         raise ReportDataError(
             f"no tickets or IKM for {parsed.label()} ({region or 'all provinces'}) in {target.describe()}: "
@@ -75,16 +76,20 @@ def _known_region(region: str | None, catalog: Path | None) -> str | None:
     raise PantauError(f"--region {region!r} is not a province of the catalog; known: {', '.join(known)}")
 
 
-def _load(target: ClickHouseTarget, period: Period, region: str | None, timezone: str) -> dict[str, Table]:
+def _load(
+    target: ClickHouseTarget, period: Period, region: str | None, timezone: str, min_tickets: int
+) -> dict[str, Table]:
     """The report's data from our own client, or through `pantau up`'s socket while it holds the embedded store."""
     try:
         try:
             with clickhouse_session(target) as client:
-                return load_report_data(client, target.database, period, region, timezone)
+                return load_report_data(client, target.database, period, region, timezone, min_tickets)
         except EmbeddedStoreBusyError:
             if not isinstance(target, EmbeddedTarget) or query_via_socket(target.path, "SELECT 1") is None:
                 raise
-            return load_report_data(socket_runner(target.path), target.database, period, region, timezone)
+            return load_report_data(
+                socket_runner(target.path), target.database, period, region, timezone, min_tickets
+            )
     except (DatabaseError, ClickHouseError) as exc:
         if isinstance(exc, EmbeddedStoreBusyError) or not any(code in str(exc) for code in _NO_SCHEMA):
             raise

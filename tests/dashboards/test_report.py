@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 import subprocess
-from datetime import date
+from datetime import UTC, date, datetime
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -17,6 +17,7 @@ from PIL import Image
 from typer.testing import CliRunner
 
 from dashboards.report import fmt
+from dashboards.report.coverage import describe_days
 from dashboards.report.data import Table, load_report_data, socket_runner
 from dashboards.report.pdf import write_pdf
 from dashboards.report.period import PeriodError, parse_period
@@ -230,3 +231,23 @@ def test_the_pdf_is_a4_paged_numbered_and_carries_the_figures(report: dict[str, 
     summary = report["data"]["summary"].first()
     assert fmt.number(summary["completed"], 0) in everything
     assert fmt.number(summary["ikm"], 2) in everything
+
+
+def test_a_month_with_one_week_of_data_is_marked_partial(report: dict[str, Any]) -> None:
+    """The seeded week fills 7 of October's 31 days: the page says so and names the days."""
+    days = sorted(d for (d,) in report["data"]["days"].rows)
+    assert 1 <= len(days) < 31
+    page = report["page"].read_text(encoding="utf-8")
+    assert f"Data sebagian:</b> hanya {len(days)} dari 31 hari" in page
+    assert describe_days(days) in page and "Oktober 2026" in describe_days(days)
+    full = render_report({**report["data"], "days": Table(("day",), [(date(2026, 10, d),) for d in range(1, 32)])},
+                         parse_period("2026-10"), None, None)
+    assert "Data sebagian" not in full
+
+
+def test_generated_time_is_local_with_its_zone_and_days_read_as_runs(report: dict[str, Any]) -> None:
+    moment = datetime(2026, 11, 2, 1, 30, tzinfo=UTC)
+    page = render_report(report["data"], parse_period("2026-10"), None, moment, "Asia/Makassar")
+    assert "Dibuat 2026-11-02 09:30 WITA (Asia/Makassar)" in page and "UTC" not in page.split("<h2>")[0]
+    assert describe_days([date(2026, 10, 5), date(2026, 10, 6), date(2026, 10, 9)]) == (
+        "5-6 Oktober 2026, 9 Oktober 2026")

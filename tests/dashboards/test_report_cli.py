@@ -18,16 +18,22 @@ def _report(*args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
     return result.exit_code, result.output + str(result.exception or "")
 
 
+def _pantau(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PANTAU_CLICKHOUSE_URL": f"chdb://{tmp_path / 'store'}"}
+    return subprocess.run([sys.executable, "-m", "pantau", *args], capture_output=True, text=True, timeout=120,
+                          cwd=tmp_path, env=env, check=False)
+
+
 def test_an_empty_store_gives_a_message_not_a_traceback(tmp_path: Path) -> None:
-    env = {**os.environ, "PANTAU_CLICKHOUSE_URL": f"chdb://{tmp_path / 'empty'}"}
-    done = subprocess.run(
-        [sys.executable, "-m", "pantau", "report", "--period", "2026-10", "--out", str(tmp_path / "r.html")],
-        capture_output=True, text=True, timeout=120, cwd=tmp_path, env=env, check=False,
-    )
-    assert done.returncode != 0
-    assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) <= 3, done.stderr
-    assert "no Pantau data here" in done.stderr and "pantau up" in done.stderr and str(tmp_path) in done.stderr
-    assert not (tmp_path / "r.html").exists()
+    """No schema yet (nothing ran `pantau up`), then a schema with no rows for the period: a message each."""
+    for step, expected in enumerate(("no Pantau data here", "no tickets or IKM for Triwulan IV 2026")):
+        if step == 1:
+            assert _pantau(tmp_path, "migrate").returncode == 0
+        done = _pantau(tmp_path, "report", "--period", "2026-Q4", "--out", str(tmp_path / "r.html"))
+        assert done.returncode != 0
+        assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) <= 3, done.stderr
+        assert expected in done.stderr and "pantau up" in done.stderr and str(tmp_path) in done.stderr, done.stderr
+        assert not (tmp_path / "r.html").exists()
 
 
 def test_an_unknown_region_lists_the_known_ones(tmp_path: Path) -> None:
