@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import logging
 import signal
 import threading
 import time
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -42,8 +41,6 @@ from pantau.settings import PantauSettings
 
 if TYPE_CHECKING:
     from pantau.runtime.feeders import NewestTime, SinkThread
-
-log = logging.getLogger(__name__)
 
 
 def up(
@@ -140,8 +137,9 @@ def up(
                 console.print(
                     f"Simulating {offices} offices from {options.start}: {speed:g}x real time until now, then live"
                 )
-            children = _supervised(settings, console, worker, alerter, sink_box, start_sink)
-            _watch(sampler, stop, console, children, clock)
+            notes: list[str] = []
+            children = _supervised(settings, console, worker, alerter, sink_box, start_sink, notes)
+            _watch(sampler, stop, console, children, clock, notes)
     finally:
         stop.set()
         probe.close()
@@ -180,6 +178,7 @@ def _supervised(
     alerter: AlertsProcess | None,
     sink_box: list[SinkThread],
     start_sink: Callable[[], None],
+    notes: list[str],
 ) -> list[Supervised]:
     """The worker, the alert service and the sink thread, each restarted under the policy of the settings."""
     policy = RestartPolicy(
@@ -191,8 +190,10 @@ def _supervised(
     logs = settings.state_dir / "logs"
 
     def report(message: str) -> None:
-        log.warning(message)
-        console.print(message, highlight=False, soft_wrap=True)
+        # stderr is `up`'s log (the status line repeats the latest message); not also through logging,
+        # whose handler writes to the same stderr.
+        console.print(f"{datetime.now().astimezone():%H:%M:%S} {message}", highlight=False, soft_wrap=True)
+        notes[:] = [message]
 
     def process_death(process: WorkerProcess) -> Callable[[], str | None]:
         return lambda: None if process.exit_code is None else death_cause(process.exit_code)
@@ -222,6 +223,7 @@ def _watch(
     console: Console,
     children: list[Supervised],
     clock: NewestTime | None = None,
+    notes: list[str] | None = None,
 ) -> None:
     """Refresh the status line every 2 s until stopped; a dead child is restarted under the policy."""
     with Live(console=console, refresh_per_second=1, transient=False) as live:
@@ -229,5 +231,6 @@ def _watch(
             for child in children:
                 child.check(time.monotonic())  # SupervisorGaveUp ends `up` (exit status 2, the message)
             restarts = {child.name: child.restarts for child in children}
-            live.update(sampler.sample(None if clock is None else clock.value, restarts).line())
+            note = notes[-1] if notes else None
+            live.update(sampler.sample(None if clock is None else clock.value, restarts, note).line())
             stop.wait(1.0 if any(child.pending for child in children) else 2.0)
