@@ -21,6 +21,9 @@ _MONTHS_ID = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "A
               "November", "Desember")
 
 
+_EXAMPLES: dict[str, str] = {"month": "YYYY-MM (e.g. 2026-10)", "quarter": "YYYY-Qn (e.g. 2026-Q4)", "year": "YYYY"}
+
+
 class PeriodError(PantauError):
     """The --period text does not name a month, quarter or year."""
 
@@ -79,6 +82,3 @@ def parse_period(text: str, kind: PeriodKind | None = None) -> Period:
     else:
         start, end = date(year, 1, 1), date(year + 1, 1, 1)
     return Period(chosen, start, end)
-
-
-_EXAMPLES: dict[str, str] = {"month": "YYYY-MM (e.g. 2026-10)", "quarter": "YYYY-Qn (e.g. 2026-Q4)", "year": "YYYY"}

@@ -46,7 +46,7 @@ td.t,th.t{text-align:left}.tiles{display:flex;flex-wrap:wrap;gap:10px}
 .partial{border:1px solid #d4a017;background:#fff8e1;padding:8px 12px;border-radius:4px}
 dl dt{font-weight:bold;margin-top:6px}dl dd{margin-left:16px;font-size:13px}
 @media print{body{margin:0;max-width:none}table,svg,.chart,.tiles,tr,dt,dd{break-inside:avoid}
-h2,h3{break-after:avoid}thead{display:table-header-group}}
+h2,h3,p.note{break-after:avoid}thead{display:table-header-group}}
 """
 
 # Printed (PDF) pages: A4, the period and region on top of every page, page numbers at the bottom.
