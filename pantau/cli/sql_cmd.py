@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from enum import StrEnum
 from typing import Annotated, Any
@@ -32,17 +33,55 @@ def sql(
     clickhouse_url: ClickHouseUrlOption = None,
 ) -> None:
     """Run a query on the configured ClickHouse (embedded or server) and print the rows."""
+    statements = split_statements(query)
+    if not statements:
+        raise ClickHouseError('nothing to run: the query is empty (e.g. pantau sql "SELECT 1")')
     settings = build_settings(clickhouse_url=clickhouse_url)
     target = target_from_settings(settings)
-    try:
-        columns, rows = run_query(target, query)
-    except EmbeddedStoreBusyError:
-        # `pantau up` (or another holder) serves queries on its socket while it owns the store.
-        forwarded = query_via_socket(target.path, query) if isinstance(target, EmbeddedTarget) else None
-        if forwarded is None:
-            raise
-        columns, rows = forwarded
-    write_rows(columns, rows, output_format)
+    for index, statement in enumerate(statements):
+        if len(statements) > 1:
+            Console(stderr=True).print(f"-- statement {index + 1}/{len(statements)}: {statement}")
+        try:
+            columns, rows = run_query(target, statement)
+        except EmbeddedStoreBusyError:
+            # `pantau up` (or another holder) serves queries on its socket while it owns the store.
+            forwarded = query_via_socket(target.path, statement) if isinstance(target, EmbeddedTarget) else None
+            if forwarded is None:
+                raise
+            columns, rows = forwarded
+        write_rows(columns, rows, output_format)
+
+
+def split_statements(query: str) -> list[str]:
+    """Split on `;` outside quotes, dropping empty statements: the driver sends exactly one statement."""
+    statements: list[str] = []
+    current: list[str] = []
+    quote: str | None = None
+    escaped = False
+    for char in query:
+        if escaped:
+            escaped = False
+        elif quote is not None and char == "\\":
+            escaped = True
+        elif quote is not None:
+            quote = None if char == quote else quote
+        elif char in "'\"`":
+            quote = char
+        elif char == ";":
+            statements.append("".join(current))
+            current = []
+            continue
+        current.append(char)
+    statements.append("".join(current))
+    return [statement.strip() for statement in statements if statement.strip()]
+
+
+_APPENDED_FORMAT = re.compile(r"failed at position \d+ \(FORMAT\) \(line \d+, col \d+\): FORMAT Native\. ")
+
+
+def user_message(message: str) -> str:
+    """Speak of the user's own text: clickhouse-connect appends `FORMAT Native`, which the user never typed."""
+    return _APPENDED_FORMAT.sub("failed at the end of the query. ", message)
 
 
 def run_query(target: ClickHouseTarget, query: str) -> tuple[list[str], list[list[Any]]]:
@@ -52,7 +91,7 @@ def run_query(target: ClickHouseTarget, query: str) -> tuple[list[str], list[lis
             result = client.query(query)
         except DriverError as exc:
             message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise ClickHouseError(f"query failed on {target.describe()}: {message}") from None
+            raise ClickHouseError(f"query failed on {target.describe()}: {user_message(message)}") from None
     return list(result.column_names), [list(row) for row in result.result_rows]
 
 
