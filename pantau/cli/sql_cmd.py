@@ -104,11 +104,37 @@ def write_rows(columns: list[str], rows: list[list[Any]], output_format: OutputF
         lines = ["\t".join(columns)] + ["\t".join(_tsv_cell(value) for value in row) for row in rows]
         sys.stdout.write("\n".join(lines) + "\n")
     else:
-        table = Table(*columns)
-        for row in rows:
-            table.add_row(*(_text(value) for value in row))
-        Console().print(table)
+        console = Console()
+        cells = [[_text(value) for value in row] for row in rows]
+        if table_width(columns, cells) <= console.width:
+            table = Table(*columns)
+            for row_cells in cells:
+                table.add_row(*row_cells)
+            console.print(table)
+        else:
+            sys.stdout.write(vertical_layout(columns, cells))
         Console(stderr=True).print(f"{len(rows)} rows")
+
+
+def table_width(columns: list[str], cells: list[list[str]]) -> int:
+    """Width of the table without cutting a cell: widest line of each column, plus borders and padding."""
+    widths = [
+        max([len(name)] + [max(map(len, row[i].splitlines() or [""])) for row in cells])
+        for i, name in enumerate(columns)
+    ]
+    return sum(widths) + 3 * len(columns) + 1
+
+
+def vertical_layout(columns: list[str], cells: list[list[str]]) -> str:
+    """One `column: value` block per row (like clickhouse-client's \\G), for tables wider than the terminal."""
+    pad = max((len(name) for name in columns), default=0)
+    blocks = []
+    for number, row_cells in enumerate(cells, start=1):
+        lines = [f"-- row {number} --"] + [
+            f"{name.rjust(pad)}: {value}" for name, value in zip(columns, row_cells, strict=True)
+        ]
+        blocks.append("\n".join(lines) + "\n")
+    return "\n".join(blocks)
 
 
 def _text(value: Any) -> str:

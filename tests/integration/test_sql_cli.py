@@ -28,3 +28,12 @@ def test_sql_errors_and_several_statements_through_the_cli(tmp_path: Path) -> No
     two = pantau("sql", "SELECT 1 AS one; SELECT 2 AS two", "--format", "tsv", env=env, cwd=tmp_path)
     assert two.returncode == 0, two.stderr
     assert two.stdout.splitlines() == ["one", "1", "two", "2"]
+
+
+def test_a_table_wider_than_80_columns_is_shown_one_row_per_block(tmp_path: Path) -> None:
+    env = {"PANTAU_CLICKHOUSE_URL": f"chdb://{tmp_path / 'ch'}", "COLUMNS": "80"}
+    wide = pantau("sql", "SELECT 1 AS a, repeat('x', 90) AS long_one", env=env, cwd=tmp_path)
+    assert wide.returncode == 0, wide.stderr
+    assert wide.stdout.splitlines() == ["-- row 1 --", "       a: 1", "long_one: " + "x" * 90]
+    narrow = pantau("sql", "SELECT 1 AS a", env=env, cwd=tmp_path)
+    assert "┃ a ┃" in narrow.stdout
