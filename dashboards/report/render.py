@@ -130,7 +130,8 @@ def _summary_text(data: dict[str, Table]) -> str:
     meeting = sum(1 for r in ranking if r["compliance"] is not None and r["compliance"] >= (r["target"] or 0))
     below = sum(1 for r in data["ikm"].records() if r["below_min_sample"])
     pungli = data["complaints"].first()["pungli"] or 0
-    worst = ranking[-1]["office"] if ranking else "-"
+    ranked = [r for r in ranking if r["rank"] is not None]  # offices under the minimum volume are not ranked
+    worst = ranked[-1]["office"] if ranked else "-"
     lines = [
         f"{meeting} dari {len(ranking)} kantor memenuhi target kepatuhan waktu tunggu.",
         f"Kepatuhan terendah: {escape(str(worst))}.",
