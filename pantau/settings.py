@@ -250,7 +250,7 @@ class PantauSettings(BaseSettings):
         default=30.0, gt=0, description="Longest wait between restarts (the wait doubles per restart in the window)."
     )
     supervisor_max_restarts: int = Field(
-        default=5, ge=0, description="Restarts allowed per child within PANTAU_SUPERVISOR_WINDOW_S before `up` gives up."
+        default=5, ge=0, description="Restarts allowed per child within PANTAU_SUPERVISOR_WINDOW_S before up gives up."
     )
     supervisor_window_s: float = Field(
         default=600.0, gt=0, description="Window (seconds) in which PANTAU_SUPERVISOR_MAX_RESTARTS is counted."
