@@ -143,6 +143,9 @@ class PantauSettings(BaseSettings):
     alert_dashboard_url: str | None = Field(
         default=None, description="Grafana base URL put in alert messages; PANTAU_GRAFANA_URL if unset."
     )
+    alert_command_wait_s: float = Field(
+        default=15.0, gt=0, description="How long `alerts ack|resolve` waits for the alert service to carry it out."
+    )
     alert_webhook_url: str | None = Field(default=None, description="Webhook that receives every notification.")
     alert_webhook_secret: SecretStr | None = Field(default=None, description="HMAC-SHA256 key signing webhooks.")
     alert_telegram_token: SecretStr | None = Field(default=None, description="Telegram bot token; unset: no Telegram.")

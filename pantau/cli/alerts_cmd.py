@@ -10,6 +10,7 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
+from rich.console import Console
 
 from pantau.cli.options import BootstrapOption, CatalogOption, ClickHouseUrlOption, build_settings
 from pantau.errors import ConfigurationError, EmbeddedStoreBusyError
@@ -115,13 +116,36 @@ def resolve(
 
 
 def _send(command: Any, alert_id: str, actor: str | None, note: str, bootstrap: str | None) -> None:
+    from alerting.command_verdict import STATE_AFTER, alert_service_group, send_and_await
     from alerting.commands import command_message, send_command
 
     if not alert_id.strip():
         raise ConfigurationError("give the alert id, e.g. `pantau alerts ack live_wait_breach:MPP-JKT-01:KTP@...`")
     settings = build_settings(kafka_bootstrap=bootstrap)
-    send_command(settings, command_message(command, alert_id, actor, note))
-    sys.stdout.write(f"{command} sent for {alert_id}\n")
+    message = command_message(command, alert_id, actor, note)
+    wait_s = settings.alert_command_wait_s
+    verdict = send_and_await(settings, command, alert_id, lambda: send_command(settings, message), wait_s)
+    if verdict.outcome == "done":
+        row = verdict.alert or {}
+        at = row.get("acked_at") if command == "ack" else row.get("resolved_at")
+        sys.stdout.write(f"{STATE_AFTER[command]} {alert_id} (by {message['actor']}, {at})\n")
+        return
+    err = Console(stderr=True, soft_wrap=True)
+    if verdict.outcome == "no_service":
+        err.print(
+            f"no alert service is running (consumer group {alert_service_group(settings.topic_prefix)!r} has no "
+            f"members): the {command} for {alert_id} is queued and applies when one starts; "
+            "start `pantau up` or `pantau alerts run`",
+            highlight=False,
+        )
+    else:
+        err.print(
+            f"the alert service did not {command} {alert_id} within {wait_s:g} s: no open alert has this id, or it "
+            "is already in that state; `pantau alerts list --all` shows the ids "
+            "(PANTAU_ALERT_COMMAND_WAIT_S sets the wait)",
+            highlight=False,
+        )
+    raise typer.Exit(1)
 
 
 def _literal(text: str) -> str:

@@ -8,6 +8,9 @@ Telegram-shaped receiver gets the message.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 import time
 import uuid
@@ -247,3 +250,36 @@ def test_ack_from_the_cli_path_stops_escalation(harness: Harness) -> None:
     acked = [t.alert for t in harness.published if t.event["state"] == "acknowledged"][-1]
     assert acked["state"] == "acknowledged" and acked["acked_at"].startswith("2026-11-02T01:31")
     assert topics.ALERTS.name(harness.settings.topic_prefix).endswith(".alerts")
+
+
+def _alerts_cli(harness: Harness, *args: str, wait_s: float = 4) -> subprocess.CompletedProcess[str]:
+    """`pantau alerts ...` on the harness's topics; a short wait where nothing is expected to happen."""
+    env = {
+        **os.environ,
+        "PANTAU_KAFKA_BOOTSTRAP": harness.settings.kafka_bootstrap or "",
+        "PANTAU_TOPIC_PREFIX": harness.settings.topic_prefix,
+        "PANTAU_KAFKA_PARTITIONS": "1",
+        "PANTAU_ALERT_COMMAND_WAIT_S": str(wait_s),
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "pantau", "alerts", *args], capture_output=True, text=True, env=env, timeout=120
+    )
+
+
+def test_alerts_ack_through_the_cli_says_what_the_service_did(harness: Harness) -> None:
+    nobody = _alerts_cli(harness, "ack", "no-such-alert")  # the service is not started yet
+    assert nobody.returncode == 1 and "no alert service is running" in nobody.stderr, nobody.stderr
+    harness.start()
+    harness.advance(wib(2, "08:05"), *(issued(BAD, n, "08:00") for n in range(3)))
+    harness.advance(wib(2, "08:31"))
+    assert wait_until(lambda: harness.telegrams("1001"), 30)
+    alert_id = next(t.alert["alert_id"] for t in harness.published if t.event["state"] == "firing")
+
+    bogus = _alerts_cli(harness, "ack", "bogus-id", "--actor", "budi")
+    assert bogus.returncode == 1 and "did not ack bogus-id" in bogus.stderr, bogus.stderr
+    assert "ack sent" not in bogus.stdout
+    acked = _alerts_cli(harness, "ack", alert_id, "--actor", "budi", wait_s=30)
+    assert acked.returncode == 0, acked.stderr
+    assert acked.stdout.startswith(f"acknowledged {alert_id} (by budi, 2026-11-02T01:31"), acked.stdout
+    again = _alerts_cli(harness, "ack", alert_id, "--actor", "budi")
+    assert again.returncode == 1 and "already in that state" in again.stderr
