@@ -69,7 +69,7 @@ def list_alerts(
     from pantau.clickhouse import EmbeddedTarget, target_from_settings
     from pantau.clickhouse.query_socket import query_via_socket
 
-    settings = build_settings(clickhouse_url=clickhouse_url)
+    settings = build_settings(reads_store=True, clickhouse_url=clickhouse_url)
     target = target_from_settings(settings)
     query = list_query(target.database, all_states, office, limit)
     try:

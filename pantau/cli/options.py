@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -11,6 +12,7 @@ import typer
 
 from pantau.errors import ConfigurationError
 from pantau.settings import PantauSettings
+from pantau.store_home import STORE_DIR, STORE_FIELDS, StoreNotFoundError, find_store, no_store_message, store_settings
 
 SIMULATED_OFFICES = 10
 """Default number of simulated offices, for `pantau simulate` and `pantau up --simulate` alike."""
@@ -68,10 +70,27 @@ PartitionsOption = Annotated[
 ]
 
 
-def build_settings(**flags: Any) -> PantauSettings:
-    """Settings from flags over environment over defaults; a flag left unset does not override."""
+def build_settings(*, reads_store: bool = False, **flags: Any) -> PantauSettings:
+    """Settings from flags over environment over the store found (pantau/store_home.py) over defaults.
+
+    `reads_store`: the command only reads an embedded store, so finding none is an error rather than a
+    reason to create an empty `./.pantau`. A store found elsewhere than `./.pantau` is named on stderr.
+    """
     given = {name: value for name, value in flags.items() if value is not None}
-    return PantauSettings(**given)
+    settings = PantauSettings(**given)
+    open_fields = [name for name in STORE_FIELDS if name not in settings.model_fields_set]
+    if not open_fields:
+        return settings
+    cwd = Path.cwd()
+    home = find_store(cwd)
+    if home is None:
+        if reads_store and "clickhouse_url" in open_fields:
+            raise StoreNotFoundError(no_store_message(cwd))
+        return settings
+    if reads_store and home != (cwd / STORE_DIR).resolve():
+        sys.stderr.write(f"store: {home}\n")
+    placed = store_settings(home)
+    return PantauSettings(**given, **{name: placed[name] for name in open_fields})
 
 
 def settings_epilog(*fields: str) -> str:

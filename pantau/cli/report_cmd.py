@@ -46,7 +46,7 @@ def report(
         raise PantauError(f"--out {out}: name the file .html (a web page) or .pdf (for printing)")
     chosen: PeriodKind | None = kind  # type: ignore[assignment]
     parsed = parse_period(period, chosen)
-    settings = build_settings(clickhouse_url=clickhouse_url)
+    settings = build_settings(reads_store=True, clickhouse_url=clickhouse_url)
     region = _known_region(region, settings.catalog)
     chromium = find_chromium(settings.chromium) if suffix == ".pdf" else None  # before the queries: fail fast
     target = target_from_settings(settings)

@@ -36,7 +36,7 @@ def sql(
     statements = split_statements(query)
     if not statements:
         raise ClickHouseError('nothing to run: the query is empty (e.g. pantau sql "SELECT 1")')
-    settings = build_settings(clickhouse_url=clickhouse_url)
+    settings = build_settings(reads_store=True, clickhouse_url=clickhouse_url)
     target = target_from_settings(settings)
     for index, statement in enumerate(statements):
         if len(statements) > 1:
@@ -79,6 +79,9 @@ def split_statements(query: str) -> list[str]:
 _APPENDED_FORMAT = re.compile(r"failed at position \d+ \(FORMAT\) \(line \d+, col \d+\): FORMAT Native\. ")
 
 
+NO_DATA_HINT = "; no Pantau data here: run `pantau up` (or `pantau migrate`) to fill this store"
+
+
 def user_message(message: str) -> str:
     """Speak of the user's own text: clickhouse-connect appends `FORMAT Native`, which the user never typed."""
     return _APPENDED_FORMAT.sub("failed at the end of the query. ", message)
@@ -91,7 +94,8 @@ def run_query(target: ClickHouseTarget, query: str) -> tuple[list[str], list[lis
             result = client.query(query)
         except DriverError as exc:
             message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise ClickHouseError(f"query failed on {target.describe()}: {user_message(message)}") from None
+            hint = NO_DATA_HINT if "UNKNOWN_DATABASE" in str(exc) and target.database in message else ""
+            raise ClickHouseError(f"query failed on {target.describe()}: {user_message(message)}{hint}") from None
     return list(result.column_names), [list(row) for row in result.result_rows]
 
 

@@ -25,7 +25,7 @@ def staffing(
     clickhouse_url: ClickHouseUrlOption = None,
 ) -> None:
     """Recompute `staffing`: counters each office needs per weekday and hour for its services' standards."""
-    settings = build_settings(clickhouse_url=clickhouse_url)
+    settings = build_settings(reads_store=True, clickhouse_url=clickhouse_url)
     target = target_from_settings(settings)
     span = weeks or settings.staffing_weeks
     try:

@@ -70,19 +70,40 @@ def test_sql_formats_and_errors(tmp_path: Path) -> None:
     assert "error: query failed" in bad.stderr and "Traceback" not in bad.stderr
 
 
-def test_the_default_url_uses_dot_pantau_in_the_working_directory(tmp_path: Path) -> None:
-    env = {"PANTAU_CLICKHOUSE_URL": ""}
-    env.pop("PANTAU_CLICKHOUSE_URL")
-    result = subprocess.run(
-        [sys.executable, "-m", "pantau", "migrate"],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        env={k: v for k, v in os.environ.items() if k != "PANTAU_CLICKHOUSE_URL"},
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    assert (tmp_path / ".pantau" / "clickhouse").is_dir()
+def test_the_store_is_found_as_git_finds_its_repository(tmp_path: Path) -> None:
+    """`migrate` creates ./.pantau; `sql` below it finds it and names it; elsewhere it refuses, creating nothing."""
+    env = {k: v for k, v in os.environ.items() if k not in STORE_ENV}
+
+    def run(*args: str, cwd: Path, **extra: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "pantau", *args], capture_output=True, text=True, cwd=cwd,
+            env={**env, **extra}, check=False, timeout=180,
+        )  # fmt: skip
+
+    project, deep, elsewhere = tmp_path / "project", tmp_path / "project" / "docs" / "deep", tmp_path / "elsewhere"
+    for folder in (deep, elsewhere):
+        folder.mkdir(parents=True)
+    created = run("migrate", cwd=project)
+    assert created.returncode == 0, created.stderr
+    assert (project / ".pantau" / "clickhouse").is_dir()
+
+    below = run("sql", "SELECT count() AS n FROM pantau.tickets", "--format", "tsv", cwd=deep)
+    assert below.returncode == 0, below.stderr
+    assert below.stdout.splitlines() == ["n", "0"] and f"store: {project / '.pantau'}" in below.stderr
+    assert not (deep / ".pantau").exists() and not (project / "docs" / ".pantau").exists()
+
+    nowhere = run("sql", "SELECT 1", cwd=elsewhere)
+    assert nowhere.returncode == 2 and "no Pantau store found in" in nowhere.stderr, nowhere.stderr
+    assert "PANTAU_HOME" in nowhere.stderr and "Traceback" not in nowhere.stderr
+    assert not (elsewhere / ".pantau").exists(), "a command that only reads must not create a store"
+
+    empty = elsewhere / "empty" / ".pantau"
+    empty.mkdir(parents=True)
+    no_data = run("sql", "SELECT * FROM pantau.tickets", cwd=elsewhere, PANTAU_HOME=str(empty))
+    assert no_data.returncode == 2 and "no Pantau data here: run `pantau up`" in no_data.stderr, no_data.stderr
+
+
+STORE_ENV = {"PANTAU_CLICKHOUSE_URL", "PANTAU_KAFKA_HOME", "PANTAU_STATE_DIR", "PANTAU_HOME"}
 
 
 @contextmanager
