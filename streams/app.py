@@ -27,6 +27,7 @@ from pantau.errors import ConfigurationError
 from pantau.kafka import topics
 from pantau.settings import PantauSettings
 from streams import durable_commits
+from streams.connection import aiokafka_connection_config, faust_credentials
 from streams.durable_state import DurableState, JournaledOutput
 from streams.flusher import StateFlusher
 from streams.gap_reader import GapNotReadable, GapReader
@@ -96,6 +97,7 @@ def create_app(settings: PantauSettings, catalog: Catalog, nik_key: bytes) -> fa
     app = faust.App(
         app_id(prefix),
         broker=f"kafka://{settings.bootstrap_servers}",
+        broker_credentials=faust_credentials(settings),
         store="memory://",
         datadir=worker_datadir(settings, app_id(prefix)),
         processing_guarantee=settings.stream_guarantee,
@@ -130,7 +132,7 @@ def create_app(settings: PantauSettings, catalog: Catalog, nik_key: bytes) -> fa
         # The input's partition puts the row in the input's transaction (streams/durable_commits.py).
         await outputs[output.topic].send(key=output.key.encode(), value=output.value, partition=partition)
 
-    gaps = GapReader(settings.bootstrap_servers, events_name)
+    gaps = GapReader(aiokafka_connection_config(settings), events_name)
 
     async def apply(partition: int, offset: int, timestamp_ms: float, value: bytes) -> None:
         """Apply one event whole: state, journal record, then its outputs.

@@ -13,6 +13,7 @@ from typing import Any
 
 from pantau.catalog import Catalog
 from pantau.kafka import topics
+from streams.decoded import DecodedCache
 from streams.logic.live_breaches import (
     WaitingIndex,
     completed_breach_row,
@@ -40,10 +41,11 @@ class BreachTracker:
 
     def __init__(self, catalog: Catalog) -> None:
         self._catalog = catalog
+        self._indexes = DecodedCache(WaitingIndex.from_dict, WaitingIndex.to_dict)
 
     def sync(self, state: TicketState, stores: Stores) -> None:
         """Put the ticket in, or take it out of, its office's queue after one of its events."""
-        index = WaitingIndex.from_dict(stores.waiting.get(state.office_id))
+        index = self._indexes.load(stores.waiting, state.office_id)
         issued = state.issued
         if state.waiting and issued is not None and not state.expired:
             target_s = self._catalog.service(issued.service_code).target_wait_s
@@ -51,25 +53,25 @@ class BreachTracker:
         else:
             changed = index.remove(state.ticket_id)
         if changed:
-            stores.waiting[state.office_id] = index.to_dict()
+            self._indexes.save(stores.waiting, state.office_id, index)
 
     def forget(self, office_id: str, ticket_id: str, stores: Stores) -> None:
         """Take an expired ticket out of the queue."""
-        index = WaitingIndex.from_dict(stores.waiting.get(office_id))
+        index = self._indexes.load(stores.waiting, office_id)
         if index.remove(ticket_id):
-            stores.waiting[office_id] = index.to_dict()
+            self._indexes.save(stores.waiting, office_id, index)
 
     def check(self, office_id: str, now: datetime, stores: Stores) -> list[Output]:
         """Live breaches of tickets waiting past target at office time `now`, each sent once."""
         stored = stores.waiting.get(office_id)
         if not stored:
             return []
-        index = WaitingIndex.from_dict(stored)
+        index = self._indexes.load(stores.waiting, office_id)
         late = index.past_target(now)
         if not late:
             return []
         index.mark_reported([waiting.ticket_id for waiting in late])
-        stores.waiting[office_id] = index.to_dict()
+        self._indexes.save(stores.waiting, office_id, index)
         return [
             live_output(live_breach_row(office_id, w.ticket_id, w.service_code, w.issued_at, w.target_s)) for w in late
         ]
@@ -88,7 +90,7 @@ class BreachTracker:
 
     def replay(self, state: TicketState, stores: Stores) -> list[Output]:
         """The breach rows a ticket has sent so far, for an event already in the state."""
-        index = WaitingIndex.from_dict(stores.waiting.get(state.office_id))
+        index = self._indexes.load(stores.waiting, state.office_id)
         issued = state.issued
         if index.is_reported(state.ticket_id) and issued is not None:
             target_s = self._catalog.service(issued.service_code).target_wait_s

@@ -8,7 +8,8 @@ expects up to the message that revealed the gap.
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
+from typing import Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition  # type: ignore[import-untyped]
 
@@ -22,8 +23,9 @@ class GapNotReadable(PantauError):
 class GapReader:
     """Reads [start, end) of a partition of one topic, outside Faust's fetcher."""
 
-    def __init__(self, bootstrap_servers: str, topic: str, timeout_s: float = 60.0) -> None:
-        self._bootstrap_servers = bootstrap_servers
+    def __init__(self, connection: Mapping[str, Any], topic: str, timeout_s: float = 60.0) -> None:
+        """`connection`: aiokafka keyword arguments, bootstrap and security (streams/connection.py)."""
+        self._connection = dict(connection)
         self._topic = topic
         self._timeout_s = timeout_s
         self._consumer: AIOKafkaConsumer | None = None
@@ -49,7 +51,7 @@ class GapReader:
     async def _started(self) -> AIOKafkaConsumer:
         if self._consumer is None:
             self._consumer = AIOKafkaConsumer(
-                bootstrap_servers=self._bootstrap_servers,
+                **self._connection,
                 group_id=None,
                 enable_auto_commit=False,
                 auto_offset_reset="earliest",

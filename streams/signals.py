@@ -16,6 +16,7 @@ from typing import Any
 from pantau.catalog import Catalog
 from pantau.contract.models import CounterOpened, TicketIssued
 from pantau.kafka import topics
+from streams.decoded import DecodedCache
 from streams.logic.fairness import QueueJump, QueueJumpDetector
 from streams.logic.punctuality import CounterPunctuality
 from streams.logic.sla import RollingCounts, evaluate_burn
@@ -65,12 +66,22 @@ def signal_output(
     return Output(topics.SIGNALS, f"{office_id}|{kind}|{key}", row)
 
 
+def _decode_detector(stored: Any) -> QueueJumpDetector | None:
+    return QueueJumpDetector.from_dict(stored) if stored else None
+
+
+def _encode_detector(detector: QueueJumpDetector | None) -> dict[str, Any]:
+    assert detector is not None
+    return detector.to_dict()
+
+
 class SignalDetectors:
     """Runs the fairness, punctuality and compliance logic over the stores and emits their signals."""
 
     def __init__(self, catalog: Catalog, options: StreamOptions) -> None:
         self._catalog = catalog
         self._options = options
+        self._detectors: DecodedCache[QueueJumpDetector | None] = DecodedCache(_decode_detector, _encode_detector)
 
     # -- queue jumps ---------------------------------------------------------------------------
 
@@ -88,19 +99,16 @@ class SignalDetectors:
         if isinstance(event, TicketIssued) and state.events.keys() != {"issued"}:
             return []
         key = f"{state.office_id}|{service_code}"
-        stored = stores.fairness.get(key)
-        detector = (
-            QueueJumpDetector.from_dict(stored)
-            if stored
-            else QueueJumpDetector(
+        detector = self._detectors.load(stores.fairness, key)
+        if detector is None:
+            detector = QueueJumpDetector(
                 state.office_id,
                 self._options.jump_tolerance_s,
                 self._options.queue_track_s,
                 departed_memory_s=max(self._options.jump_tolerance_s, _DEPARTED_MEMORY_S),
             )
-        )
         jumps = detector.apply(event)
-        stores.fairness[key] = detector.to_dict()
+        self._detectors.save(stores.fairness, key, detector)
         return [self._jump_output(jump) for jump in jumps]
 
     @staticmethod

@@ -7,6 +7,7 @@ import logging
 from pantau.catalog import load_catalog
 from pantau.cli.options import BootstrapOption, CatalogOption, build_settings
 from pantau.kafka.admin import ensure_topics
+from pantau.kafka.client_config import kafka_connection_config
 from pantau.kafka.topics import topic_names
 from pantau.secrets import pseudonym_key
 
@@ -18,7 +19,10 @@ def worker(bootstrap: BootstrapOption = None, catalog: CatalogOption = None) -> 
     from streams.app import changelog_topic_names, create_app
 
     settings = build_settings(kafka_bootstrap=bootstrap, catalog=catalog)
-    ensure_topics(settings.bootstrap_servers, topic_names(settings.topic_prefix), settings.kafka_partitions)
+    connection = kafka_connection_config(settings)
+    ensure_topics(
+        settings.bootstrap_servers, topic_names(settings.topic_prefix), settings.kafka_partitions, connection=connection
+    )
     # Created before Faust starts, so its first metadata already knows them: a table whose changelog
     # Faust creates itself can look like it has 0 partitions to a busy worker and stop the agent.
     ensure_topics(
@@ -26,6 +30,7 @@ def worker(bootstrap: BootstrapOption = None, catalog: CatalogOption = None) -> 
         changelog_topic_names(settings.topic_prefix),
         settings.kafka_partitions,
         configs={"cleanup.policy": "compact"},
+        connection=connection,
     )
     app = create_app(settings, load_catalog(settings.catalog), pseudonym_key(settings))
     # Faust filters at the handler, so without a level on the loggers themselves aiokafka and Faust

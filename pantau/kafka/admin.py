@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 import time
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 from kafka import KafkaAdminClient
 from kafka.errors import KafkaError, TopicAlreadyExistsError
@@ -22,10 +23,17 @@ def port_open(host: str, port: int, timeout_s: float = 0.5) -> bool:
         return False
 
 
-def admin_client(bootstrap: str, timeout_ms: int = 10_000) -> KafkaAdminClient:
-    """An admin client, or KafkaUnavailableError naming the address when no broker answers."""
+def admin_client(
+    bootstrap: str, timeout_ms: int = 10_000, connection: Mapping[str, Any] | None = None
+) -> KafkaAdminClient:
+    """An admin client, or KafkaUnavailableError naming the address when no broker answers.
+
+    `connection`: kafka-python security arguments (`kafka_connection_config`); None: PLAINTEXT.
+    """
+    security = {key: value for key, value in (connection or {}).items() if key != "bootstrap_servers"}
     try:
         return KafkaAdminClient(
+            **security,
             bootstrap_servers=bootstrap,
             client_id="pantau-admin",
             request_timeout_ms=timeout_ms,
@@ -52,12 +60,14 @@ def ensure_topics(
     partitions: int,
     replication_factor: int = 1,
     configs: Mapping[str, str] | None = None,
+    connection: Mapping[str, Any] | None = None,
 ) -> list[str]:
     """Create the topics that do not exist yet; returns the names created. Existing ones are left as they are.
 
-    `configs` are topic settings for the created ones, e.g. {"cleanup.policy": "compact"}.
+    `configs` are topic settings for the created ones, e.g. {"cleanup.policy": "compact"};
+    `connection` the security arguments of `admin_client`.
     """
-    admin = admin_client(bootstrap)
+    admin = admin_client(bootstrap, connection=connection)
     try:
         existing = set(admin.list_topics())
         missing = [name for name in names if name not in existing]

@@ -112,8 +112,8 @@ class WaitingIndex:
         return cls({str(k): list(v) for k, v in data["tickets"].items()} if data else None)
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain, JSON-safe form for a table keyed by office."""
-        return {"tickets": self._entries}
+        """Plain, JSON-safe form for a table keyed by office; a copy, so later changes leave it as it was."""
+        return {"tickets": {ticket_id: list(entry) for ticket_id, entry in self._entries.items()}}
 
     def __contains__(self, ticket_id: object) -> bool:
         return ticket_id in self._entries
