@@ -46,9 +46,10 @@ def report(
         raise PantauError(f"--out {out}: name the file .html (a web page) or .pdf (for printing)")
     chosen: PeriodKind | None = kind  # type: ignore[assignment]
     parsed = parse_period(period, chosen)
+    flags_only = build_settings(clickhouse_url=clickhouse_url)  # the flags are judged before any store is sought
+    region = _known_region(region, flags_only.catalog)
+    chromium = find_chromium(flags_only.chromium) if suffix == ".pdf" else None  # before the queries: fail fast
     settings = build_settings(reads_store=True, clickhouse_url=clickhouse_url)
-    region = _known_region(region, settings.catalog)
-    chromium = find_chromium(settings.chromium) if suffix == ".pdf" else None  # before the queries: fail fast
     target = target_from_settings(settings)
     data = _load(target, parsed, region, settings.report_timezone, settings.dashboards_min_tickets)
     if not data["ranking"].rows and not data["ikm"].rows:
