@@ -15,7 +15,7 @@ def test_a_replayed_fortnight_gives_a_counter_plan_per_weekday_and_hour(kafka_bo
     pipeline = CliPipeline(kafka_bootstrap, tmp_path)
     fortnight = tmp_path / "fortnight.jsonl"
     simulated = pipeline.run(
-        "simulate", "--offices", "1", "--days", "14", "--start", "2026-11-02", "--seed", "5", "--out", str(fortnight)
+        "simulate", "--offices", "1", "--days", "8", "--start", "2026-11-02", "--seed", "5", "--out", str(fortnight)
     )
     assert simulated.returncode == 0, simulated.stderr
     pipeline.start("up", "--no-alerts")
