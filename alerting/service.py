@@ -30,6 +30,7 @@ from pantau.contract import DeadLetter, EventValidator
 from pantau.kafka import topics
 from pantau.kafka.admin import ensure_topics
 from pantau.kafka.client_config import kafka_connection_config
+from pantau.kafka.metadata_wait import await_topic_metadata
 from pantau.settings import PantauSettings
 
 Clock = Callable[[], datetime]
@@ -73,6 +74,7 @@ class AlertService:
         producer = KafkaProducer(**self._connection, acks="all", linger_ms=0)
         try:
             self._recover(consumer)
+            await_topic_metadata(consumer, inputs)
             consumer.subscribe(inputs)
             self.ready.set()
             self._loop(consumer, producer, stop)

@@ -27,6 +27,7 @@ from kafka import KafkaConsumer, OffsetAndMetadata, TopicPartition
 from kafka.errors import CommitFailedError, IllegalStateError, KafkaError
 
 from pantau.contract.dead_letters import office_id_hint, truncated
+from pantau.kafka.metadata_wait import await_topic_metadata
 from pantau.privacy import redact_text
 from sinks.columns import row_converter, table_columns
 from sinks.insert_errors import refuses_the_rows
@@ -90,6 +91,7 @@ class ClickHouseSink:
             for table, columns in self._columns.items()
         }
         self.stats = SinkStats()
+        await_topic_metadata(consumer, self._routes)
         consumer.subscribe(sorted(self._routes))
 
     def run(self, stop: threading.Event) -> None:

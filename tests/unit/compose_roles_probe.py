@@ -122,6 +122,9 @@ class OneBatchConsumer:
     def subscribe(self, topics: list[str]) -> None:
         self.topics = topics
 
+    def partitions_for_topic(self, topic: str) -> set[int]:
+        return {0}  # every topic known: the sink's metadata wait passes at once
+
     def poll(self, timeout_ms: int = 0, max_records: int | None = None) -> dict[TopicPartition, list[_Message]]:
         batch, self._batch = self._batch, {}
         return batch
