@@ -89,7 +89,7 @@ class PantauSettings(BaseSettings):
     stream_guarantee: str = Field(
         default="at_least_once",
         description=(
-            "Faust processing guarantee: at_least_once (with the worker's per-event journal: exact results) "
+            "Faust processing guarantee: at_least_once (with the worker's batch checkpoints: exact results) "
             "or exactly_once (slower, and Faust 0.15.3 misbehaves with it on rebalances; see streams/README.md)."
         ),
     )
@@ -105,7 +105,17 @@ class PantauSettings(BaseSettings):
     stream_flush_interval_s: float = Field(
         default=1.0,
         gt=0,
-        description="How often the worker writes its changed state and trims its per-event journal (seconds).",
+        description="How often the worker writes its changed state and trims its batch checkpoints (seconds).",
+    )
+    stream_batch_max_events: int = Field(
+        default=500,
+        gt=0,
+        description="Most events the worker takes as one batch (one checkpoint per partition per batch).",
+    )
+    stream_batch_max_wait_s: float = Field(
+        default=0.1,
+        gt=0,
+        description="Longest the worker waits to fill a batch before processing what it has (adds to latency).",
     )
     stream_offset_guard_s: float = Field(
         default=5.0, gt=0, description="How often the worker looks for messages Faust skipped after a rebalance."

@@ -1,22 +1,18 @@
 """The Faust application: one agent over the events topic, one table for state, rows out to fact topics.
 
-Thin by design: `EventProcessor` does the work; this module wires it to Kafka. The state lives in
-one changelog-backed Faust table, written one whole event at a time through a journal
-(streams/durable_state.py), so a restarted worker rebuilds exactly the state of the events it had
-applied; an `OffsetGate` (streams/offset_gate.py) then applies each event once and in its
-partition's order, whatever Faust redelivers or skips. The outputs of an event are journaled with
-it and sent again after a crash; the sink keeps one row per key and version. Offsets commit only
-after what their events caused is in Kafka (streams/durable_commits.py), though correctness rests
-on the journal, not on them. at_least_once is the default; exactly_once (one Kafka transaction per
-input partition) is selectable (streams/README.md says what was measured with each).
+Thin by design: the agent takes events in batches (`stream.take_events`), and the batch protocol of
+streams/checkpoint.py applies each partition's share of a batch with the pure `EventProcessor`,
+writes one checkpoint for it and sends its coalesced outputs. That module states what is durable
+when; the Faust behaviours it relies on being fixed are in streams/faust_workarounds.py.
+at_least_once is the default; exactly_once (one Kafka transaction per input partition) is
+selectable (streams/README.md says what was measured with each).
 """
 
 from __future__ import annotations
 
 import logging
-import os
 from datetime import UTC, datetime
-from typing import Any, NoReturn
+from typing import Any
 
 import faust
 import orjson
@@ -26,18 +22,25 @@ from pantau.catalog import Catalog
 from pantau.errors import ConfigurationError
 from pantau.kafka import topics
 from pantau.settings import PantauSettings
-from streams import durable_commits
+from streams.checkpoint import BatchCheckpointer, BatchFailed, BatchRunner, encode
 from streams.connection import aiokafka_connection_config, faust_credentials
 from streams.durable_state import DurableState, JournaledOutput
-from streams.flusher import StateFlusher
-from streams.gap_reader import GapNotReadable, GapReader
-from streams.offset_gate import Verdict, admit, next_offset
-from streams.offset_guard import SkippedOffsetGuard
+from streams.faust_workarounds import (
+    EXIT_PROCESSING_FAILED,
+    GapNotReadable,
+    GapReader,
+    SkippedOffsetGuard,
+    drain_producer_buffer,
+    install_commit_drain,
+    send_changelog_value,
+    stop_uncommitted,
+)
 from streams.options import worker_datadir
-from streams.processor import EventProcessor, Output, StreamOptions
+from streams.processor import EventProcessor, StreamOptions
+
+__all__ = ["EXIT_PROCESSING_FAILED", "app_id", "changelog_topic_names", "create_app", "encode"]
 
 GUARANTEES = ("exactly_once", "at_least_once")
-EXIT_PROCESSING_FAILED = 70
 LOG = logging.getLogger("pantau.streams")
 
 
@@ -48,20 +51,6 @@ def app_id(prefix: str) -> str:
 
 STATE_TABLE = "state"
 """The one Faust table holding every store (streams/durable_state.py); changelog `<app id>-state-changelog`."""
-
-
-def stop_uncommitted(position: str) -> NoReturn:
-    """End the worker process at once, committing nothing, after an event could not be processed.
-
-    Faust would restart the agent and carry on past the event, silently losing its effects. Ending
-    the process instead leaves the event and everything after it out of the durable state: a
-    restarted worker (`pantau up` reports the exit) applies them again from there.
-    """
-    LOG.critical(
-        "stream worker stops: processing the event at %s failed; nothing of it is committed", position, exc_info=True
-    )
-    logging.shutdown()
-    os._exit(EXIT_PROCESSING_FAILED)
 
 
 def changelog_topic_names(prefix: str) -> list[str]:
@@ -76,16 +65,7 @@ class TableChangelog:
         self._table = table
 
     def send(self, partition: int, key: str, value: Any) -> None:
-        if value is None:  # a Kafka tombstone: JSON would send b"null", which deletes nothing
-            self._table.send_changelog(partition, key, None, value_serializer="raw")
-        else:
-            self._table.send_changelog(partition, key, value)
-
-
-def encode(output: Output, prefix: str) -> JournaledOutput:
-    """An output as it is sent and journaled: topic name, key, JSON bytes."""
-    value = output.value if isinstance(output.value, bytes) else orjson.dumps(output.value)
-    return JournaledOutput(output.topic.name(prefix), output.key, value)
+        send_changelog_value(self._table, partition, key, value)
 
 
 def create_app(settings: PantauSettings, catalog: Catalog, nik_key: bytes) -> faust.App:
@@ -117,70 +97,46 @@ def create_app(settings: PantauSettings, catalog: Catalog, nik_key: bytes) -> fa
     stores = state.stores
     events_name = topics.EVENTS.name(prefix)
     events_topic = app.topic(events_name, key_serializer="raw", value_serializer="raw", partitions=partitions)
-    outputs = {
-        spec.name(prefix): app.topic(
-            spec.name(prefix), key_serializer="raw", value_serializer="raw", partitions=partitions
-        )
-        for spec in topics.ALL_TOPICS
-    }
     processor = EventProcessor(
         catalog, nik_key, source=f"kafka:{events_name}", options=StreamOptions.from_settings(settings)
     )
-    flusher = StateFlusher(app, state, settings.stream_flush_interval_s)
-
-    async def send(output: JournaledOutput, partition: int) -> None:
-        # The input's partition puts the row in the input's transaction (streams/durable_commits.py).
-        await outputs[output.topic].send(key=output.key.encode(), value=output.value, partition=partition)
-
+    checkpointer = BatchCheckpointer(state, processor, prefix, settings.stream_flush_interval_s)
     gaps = GapReader(aiokafka_connection_config(settings), events_name)
 
-    async def apply(partition: int, offset: int, timestamp_ms: float, value: bytes) -> None:
-        """Apply one event whole: state, journal record, then its outputs.
+    async def send(output: JournaledOutput, partition: int) -> None:
+        """Straight to the producer (or, under exactly_once, the partition's transaction), not through
+        `Topic.send`, whose per-message bookkeeping cost a third of the worker's time."""
+        producer = await app.maybe_start_producer()
+        await producer.send(output.topic, output.key.encode(), output.value, partition, None, None)
 
-        The message's Kafka timestamp is the event's receipt time (Pantau creates the events topic
-        with LogAppendTime: the broker's clock), so a re-read message is judged as the first time.
-        """
-        position = f"{partition}/{offset}"
-        received_at = datetime.fromtimestamp(timestamp_ms / 1000, tz=UTC)
+    async def read_gap(partition: int, start: int, end: int) -> Any:
         try:
-            state.begin()
-            results = [encode(output, prefix) for output in processor.process(value, position, stores, received_at)]
-            state.finish(partition, offset, results)
-            for output in results:
-                await send(output, partition)
-            state.sent(partition, offset)
-            await flusher.maybe_flush()
-        except Exception:
-            stop_uncommitted(position)
+            async for item in gaps.read(partition, start, end):
+                yield item
+        except GapNotReadable:
+            stop_uncommitted(f"{partition}/{start} (the skipped offsets could not be read)")
+
+    async def drain() -> None:
+        await drain_producer_buffer(app)
+        await app.producer.flush()
+
+    runner = BatchRunner(checkpointer, send, read_gap, drain)
 
     @app.agent(events_topic)
     async def process_events(stream: Any) -> None:
-        async for event in stream.events():
-            message = event.message
-            partition, offset = message.partition, message.offset
-            if state.needs_recovery(partition):
-                for output in state.recover(partition):
-                    await send(output, partition)
-            verdict = admit(offset, state.applied(partition))
-            if verdict is Verdict.SKIP:
-                continue
-            if verdict is Verdict.FILL_GAP:
-                start = next_offset(state.applied(partition))
-                LOG.warning(
-                    "partition %d: offsets %d..%d were skipped; reading them first", partition, start, offset - 1
-                )
-                try:
-                    async for missing, timestamp_ms, value in gaps.read(partition, start, offset):
-                        if admit(missing, state.applied(partition)) is not Verdict.SKIP:  # absent offsets are no gap
-                            await apply(partition, missing, timestamp_ms, value)
-                except GapNotReadable:
-                    stop_uncommitted(f"{partition}/{start} (the skipped offsets could not be read)")
-            await apply(partition, offset, message.timestamp * 1000, event.value)
+        batches = stream.take_events(settings.stream_batch_max_events, within=settings.stream_batch_max_wait_s)
+        async for batch in batches:
+            try:
+                await runner.run(batch)
+            except BatchFailed as failed:
+                stop_uncommitted(failed.position)
+            except Exception:
+                stop_uncommitted("a batch of the events topic")
 
     @app.on_partitions_revoked.connect  # type: ignore[arg-type]
     async def on_revoked(sender: Any, revoked: set[TP], **_: Any) -> None:
         """Flush before Faust recovers the table again (it overlays the changelog on memory), then recover anew."""
-        await flusher.flush()
+        await runner.flush()
         state.forget({tp.partition for tp in revoked if tp.topic == events_name})
 
     if settings.stream_live_tick_s > 0:
@@ -209,5 +165,5 @@ def create_app(settings: PantauSettings, catalog: Catalog, nik_key: bytes) -> fa
     async def unstick_skipped_offsets() -> None:
         await guard.check(app.consumer)
 
-    durable_commits.install(app, exactly_once=settings.stream_guarantee == "exactly_once")
+    install_commit_drain(app, exactly_once=settings.stream_guarantee == "exactly_once")
     return app

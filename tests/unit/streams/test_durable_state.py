@@ -1,18 +1,20 @@
-"""The journaled state without Kafka: a crash at any point of the changelog loses and doubles nothing.
+"""The batch checkpoints without Kafka: a crash at any point of the changelog loses and doubles nothing.
 
-The model of a crash: Kafka keeps each changelog partition in order and, after a producer flush,
-everything sent so far; so what survives is, per partition, a prefix at least as long as the last
-flush. Output messages sent after the last flush may each be lost. The restarted worker rebuilds the
-table from the surviving changelog (as Faust's memory store does), recovers, and is fed its
-partition again from some offset: earlier than the state (Faust redelivers), or later (Faust
-skipped), through the same OffsetGate the agent uses.
+The loop under test is the worker's own (streams/checkpoint.py `BatchRunner`), fed batches of
+random sizes by a stand-in for Faust. The model of a crash: Kafka keeps each changelog partition
+in order and, after a producer flush, everything sent so far; so what survives is, per partition,
+a prefix at least as long as the last flush. Output messages sent after the last flush may each be
+lost. The restarted worker rebuilds the table from the surviving changelog (as Faust's memory store
+does), recovers, and is fed its partition again from some offset: earlier than the state (Faust
+redelivers), or later (Faust skipped), and fills the gaps through the runner's gap reader.
 """
 
 from __future__ import annotations
 
+import asyncio
 import random
 from collections import defaultdict
-from collections.abc import MutableMapping
+from collections.abc import AsyncIterator, MutableMapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -22,9 +24,15 @@ import pytest
 
 from pantau.catalog import load_catalog
 from producers.simulator import SimulationOptions, simulate
-from streams.app import encode
-from streams.durable_state import APPLIED_PREFIX, JOURNAL_PREFIX, DurableState, JournaledOutput
-from streams.offset_gate import Verdict, admit, next_offset
+from streams.checkpoint import BatchCheckpointer, BatchRunner
+from streams.durable_state import (
+    APPLIED_PREFIX,
+    JOURNAL_PREFIX,
+    MAX_RECORD_BYTES,
+    DurableState,
+    JournaledOutput,
+    encode_checkpoint,
+)
 from streams.processor import EventProcessor
 
 CATALOG = load_catalog()
@@ -39,7 +47,9 @@ class RecordingChangelog:
     log: dict[int, list[tuple[str, Any]]] = field(default_factory=lambda: defaultdict(list))
 
     def send(self, partition: int, key: str, value: Any) -> None:
-        self.log[partition].append((key, None if value is None else orjson.loads(orjson.dumps(value))))
+        if value is not None:  # as Faust's JSON serializer writes it and reads it back on restore
+            value = orjson.loads(value if isinstance(value, bytes) else orjson.dumps(value))
+        self.log[partition].append((key, value))
 
 
 def restored(log: dict[int, list[tuple[str, Any]]]) -> dict[str, Any]:
@@ -67,49 +77,75 @@ def events_by_partition(seed: int) -> dict[int, list[bytes]]:
     return partitions
 
 
-class Worker:
-    """The agent's loop without Faust: recover, gate, apply, journal, send, flush."""
+@dataclass(frozen=True)
+class FaustMessage:
+    partition: int
+    offset: int
+    timestamp: float
 
-    def __init__(self, data: dict[str, Any], changelog: RecordingChangelog, flush_every: int) -> None:
-        self.state = DurableState(data, changelog)
-        self.processor = EventProcessor(CATALOG, b"key", "kafka:test.events")
+
+@dataclass(frozen=True)
+class FaustEvent:
+    """What `stream.take_events` yields, as far as the runner reads it."""
+
+    message: FaustMessage
+    value: bytes
+
+
+class Worker:
+    """The worker's batch loop without Faust: a stand-in feeds `BatchRunner` batches of `batch` events."""
+
+    def __init__(
+        self,
+        data: dict[str, Any],
+        changelog: RecordingChangelog,
+        flush_every: int,
+        batch: int = 1,
+        max_record_bytes: int = MAX_RECORD_BYTES,
+    ) -> None:
+        self.state = DurableState(data, changelog, max_record_bytes=max_record_bytes)
+        processor = EventProcessor(CATALOG, b"key", "kafka:test.events")
+        self.checkpointer = BatchCheckpointer(self.state, processor, "test", flush_interval_s=float("inf"))
+        self.runner = BatchRunner(self.checkpointer, self._send, self._read_gap, self._drain)
         self.changelog = changelog
         self.flush_every = flush_every
+        self.batch = batch
         self.sent: list[JournaledOutput] = []
         self.flushed_sends = 0
         self.flushed_log: dict[int, int] = {}
+        self.gap_reads: list[tuple[int, int, int]] = []
+        self._events: dict[int, list[bytes]] = {}
         self._since_flush = 0
 
     def deliver(self, partition: int, events: list[bytes], start: int) -> None:
-        """Feed the partition from `start` as the agent is fed, filling gaps as it does."""
-        if self.state.needs_recovery(partition):
-            self.sent += self.state.recover(partition)
-        for offset in range(start, len(events)):
-            verdict = admit(offset, self.state.applied(partition))
-            if verdict is Verdict.FILL_GAP:
-                for missing in range(next_offset(self.state.applied(partition)), offset):
-                    self.apply(partition, missing, events[missing])
-            if verdict is not Verdict.SKIP:
-                self.apply(partition, offset, events[offset])
-
-    def apply(self, partition: int, offset: int, payload: bytes) -> None:
-        self.state.begin()
-        outputs = self.processor.process(payload, f"{partition}/{offset}", self.state.stores, NOW)
-        encoded = [encode(output, "test") for output in outputs]
-        self.state.finish(partition, offset, encoded)
-        self.sent += encoded
-        self.state.sent(partition, offset)
-        self._since_flush += 1
-        if self._since_flush >= self.flush_every:
-            self.flush()
+        """Feed the partition from `start` in batches, as Faust does (redelivering or skipping)."""
+        self._events[partition] = events
+        for first in range(start, len(events), self.batch):
+            offsets = range(first, min(first + self.batch, len(events)))
+            batch = [FaustEvent(FaustMessage(partition, offset, NOW.timestamp()), events[offset]) for offset in offsets]
+            asyncio.run(self.runner.run(batch))
+            self._since_flush += 1
+            if self._since_flush >= self.flush_every:
+                self.flush()
+        if start >= len(events):  # nothing new, yet a restarted worker recovers at its first batch
+            self.sent += self.checkpointer.recover(partition)
 
     def flush(self) -> None:
         self._since_flush = 0
-        plan = self.state.flush_base()
+        asyncio.run(self.runner.flush())
+
+    async def _send(self, output: JournaledOutput, partition: int) -> None:
+        self.sent.append(output)
+
+    async def _read_gap(self, partition: int, start: int, end: int) -> AsyncIterator[tuple[int, int, bytes]]:
+        self.gap_reads.append((partition, start, end))
+        for offset in range(start, end):
+            yield offset, int(NOW.timestamp() * 1000), self._events[partition][offset]
+
+    async def _drain(self) -> None:
         # producer.flush(): everything sent so far is in Kafka
         self.flushed_sends = len(self.sent)
         self.flushed_log = {partition: len(messages) for partition, messages in self.changelog.log.items()}
-        self.state.seal(plan)
 
 
 def store_contents(data: MutableMapping[str, Any]) -> dict[str, Any]:
@@ -144,7 +180,12 @@ def test_a_crash_anywhere_gives_the_state_and_rows_of_an_uninterrupted_run(
     events, reference = scenario
     rng = random.Random(trial)
     changelog = RecordingChangelog()
-    first = Worker({}, changelog, flush_every=rng.choice([1, 7, 50, 400]))
+    # Batches of 1 to 64 events; every other trial with records so small most checkpoints are chunked,
+    # so the kill also tears checkpoints in the middle.
+    record_limit = MAX_RECORD_BYTES if trial % 2 else 2048
+    first = Worker(
+        {}, changelog, rng.choice([1, 7, 50, 400]), batch=rng.choice([1, 3, 20, 64]), max_record_bytes=record_limit
+    )
     stop_at = {partition: rng.randrange(len(payloads)) for partition, payloads in events.items()}
     for partition, payloads in events.items():
         first.deliver(partition, payloads[: stop_at[partition]], 0)
@@ -158,7 +199,7 @@ def test_a_crash_anywhere_gives_the_state_and_rows_of_an_uninterrupted_run(
         o for o in first.sent[first.flushed_sends :] if rng.random() < 0.5
     ]
 
-    second = Worker(restored(survived), RecordingChangelog(), flush_every=rng.choice([3, 100]))
+    second = Worker(restored(survived), RecordingChangelog(), rng.choice([3, 100]), batch=rng.choice([1, 5, 50]))
     for partition, payloads in events.items():
         second.deliver(partition, payloads, rng.randrange(len(payloads)))  # recovers, fills a gap if any
         assert second.state.applied(partition) == len(payloads) - 1
@@ -183,20 +224,55 @@ def test_a_restart_that_skips_messages_fills_the_gap_and_applies_them_in_order()
     first.flush()
     second = Worker(restored(changelog.log), RecordingChangelog(), flush_every=25)
     second.deliver(1, events, 200)  # Faust went on at 200: the gap 120-199 is read first
+    assert second.gap_reads == [(1, 120, 200)]
     reference = Worker({}, RecordingChangelog(), flush_every=25)
     reference.deliver(1, events, 0)
     assert store_contents(second.state.data) == store_contents(reference.state.data)
 
 
-def test_flushing_trims_the_journal_and_leaves_one_value_per_key() -> None:
+def test_flushing_trims_the_checkpoints_and_leaves_one_value_per_key() -> None:
     events = events_by_partition(seed=11)[0][:200]
     changelog = RecordingChangelog()
-    worker = Worker({}, changelog, flush_every=10**9)
+    worker = Worker({}, changelog, flush_every=10**9, batch=20, max_record_bytes=2048)
     worker.deliver(0, events, 0)
-    assert worker.state.pending_records() == 200
+    assert worker.state.pending_records() == 10, "one checkpoint per batch"
+    assert sum(key.startswith(JOURNAL_PREFIX) for key, _ in changelog.log[0]) > 10, "some were chunked"
     worker.flush()
     assert worker.state.pending_records() == 0
     table = restored(changelog.log)
-    assert not [key for key in table if key.startswith(JOURNAL_PREFIX)], "every journal record deleted"
+    assert not [key for key in table if key.startswith(JOURNAL_PREFIX)], "every checkpoint chunk deleted"
     assert table[f"{APPLIED_PREFIX}0"] == {"o": 199}
     assert store_contents(table) == store_contents(worker.state.data)
+
+
+def test_a_torn_checkpoint_is_dropped_whole_and_its_events_applied_again() -> None:
+    events = events_by_partition(seed=13)[0][:60]
+    changelog = RecordingChangelog()
+    first = Worker({}, changelog, flush_every=10**9, batch=30, max_record_bytes=1024)
+    first.deliver(0, events, 0)
+    chunks = [index for index, (key, _) in enumerate(changelog.log[0]) if key.startswith(JOURNAL_PREFIX)]
+    second_checkpoint = [i for i in chunks if changelog.log[0][i][1]["o"] == 59]
+    assert len(second_checkpoint) > 1, "the second batch's checkpoint was chunked"
+    torn = {0: changelog.log[0][: second_checkpoint[0] + 1]}  # the kill came after its first chunk
+
+    second_log = RecordingChangelog()
+    second = Worker(restored(torn), second_log, flush_every=10**9, batch=30)
+    second.deliver(0, events, 30)
+    assert second.state.applied(0) == 59
+    assert second_log.log[0][0] == (changelog.log[0][second_checkpoint[0]][0], None), "the torn chunk is deleted"
+    reference = Worker({}, RecordingChangelog(), flush_every=10**9)
+    reference.deliver(0, events, 0)
+    assert store_contents(second.state.data) == store_contents(reference.state.data)
+
+
+def test_a_large_checkpoint_splits_into_chunks_under_the_limit_that_rebuild_it() -> None:
+    writes = {f"tickets|K{index}": {"n": index, "pad": "x" * 50} for index in range(200)}
+    outputs = [JournaledOutput("t.tickets", f"K{index}", orjson.dumps({"_version": index})) for index in range(300)]
+    encoded = encode_checkpoint(41, writes, outputs, limit=4096)
+    assert len(encoded) > 1 and all(len(chunk) <= 4096 for chunk in encoded)
+    chunks = [orjson.loads(chunk) for chunk in encoded]
+    assert {chunk["n"] for chunk in chunks} == {len(chunks)}
+    assert sorted(chunk["i"] for chunk in chunks) == list(range(len(chunks)))
+    assert {key: value for chunk in chunks for key, value in chunk["w"].items()} == writes
+    landed = sorted((topic, key, value) for chunk in chunks for topic, key, value in chunk["out"])
+    assert landed == sorted((o.topic, o.key, orjson.loads(o.value)) for o in outputs)

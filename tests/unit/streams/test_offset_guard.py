@@ -6,7 +6,7 @@ import asyncio
 
 from faust.types import TP
 
-from streams.offset_guard import SkippedOffsetGuard
+from streams.faust_workarounds import SkippedOffsetGuard
 
 EVENTS = TP("pantau.events", 1)
 OTHER = TP("pantau-streams-ticket-state-changelog", 1)

@@ -1,0 +1,222 @@
+"""Every Faust behaviour the worker works around, in one place, each with why and what shows it.
+
+Faust (faust-streaming 0.15.3, pinned in pyproject.toml) is kept for its consumer group handling,
+changelog-backed table and agent model; these are the places where what it does would lose or
+stall data. Each section names the behaviour, the fix, and the test that shows it.
+
+1. Commits ahead of the state (`install_commit_drain`). Before committing, Faust's
+   `ProducerBuffer.flush` gives up after 0.1 s without a message sent, so it can return with
+   changelog messages still buffered; under exactly_once `TransactionManager.commit` does not drain
+   the buffer at all. Offsets then commit ahead of the checkpoints they depend on. The buffer's
+   flush becomes a real drain, and the transaction manager drains before committing.
+   Shown by tests/unit/streams/test_faust_workarounds.py (a slow buffered message is sent before
+   the flush returns) and, end to end, by tests/integration/test_worker_crash.py.
+2. Messages dropped after a rebalance (`GapReader`). After a kill -9 restart or a second worker
+   joining, Faust can drop messages it had fetched and deliver later ones; seeking its consumer
+   back does not help (the rest of the batch it is delivering moves its position forward again and
+   it drops the sought messages as already read). The checkpoint protocol (streams/checkpoint.py,
+   step 2) sees the gap in offsets and reads the missing ones with this group-less consumer.
+   Shown by tests/unit/streams/test_durable_state.py (a restart that skips fills the gap) and
+   tests/integration/test_worker_crash.py (the log line "were skipped; reading them first").
+3. Committed offsets stuck before dropped messages (`SkippedOffsetGuard`). Faust never acks the
+   messages it dropped, so its committed offset stops before them for good: lag never reaches zero.
+   The guard seeks back once such a hole has lasted two checks; the re-read messages are skipped
+   as applied. Shown by tests/unit/streams/test_offset_guard.py.
+4. An agent restarted past a failed event (`stop_uncommitted`). When an agent raises, Faust logs
+   it and restarts the agent on the next event, so the failed batch's effects are silently lost.
+   The worker ends the process instead, committing nothing (exit 70); `pantau up` restarts it.
+5. Tombstones (`send_changelog_value`). A Faust table sends None through its JSON serializer as
+   b"null", which deletes nothing on a compacted topic; deletions are sent with the raw serializer.
+   Encoded checkpoints (bytes) are sent raw too; Faust's JSON deserializer reads them on restore.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from typing import Any, NoReturn
+
+import faust
+from aiokafka import AIOKafkaConsumer, TopicPartition  # type: ignore[import-untyped]
+from faust.transport.consumer import TransactionManager
+from faust.types import TP, AppT
+
+from pantau.errors import PantauError
+
+LOG = logging.getLogger("pantau.streams")
+EXIT_PROCESSING_FAILED = 70
+
+
+# --- 1. commits ahead of the state ----------------------------------------------------------------
+SendPending = Callable[[Any], Awaitable[None]]
+
+
+class _InFlight:
+    """Counts messages the producer buffer's task has taken off its queue but not yet handed to Kafka."""
+
+    def __init__(self, send_pending: SendPending) -> None:
+        self._send_pending = send_pending
+        self.count = 0
+
+    async def send(self, future_message: Any) -> None:
+        self.count += 1
+        try:
+            await self._send_pending(future_message)
+        finally:
+            self.count -= 1
+
+
+class FlushingTransactionManager(TransactionManager):
+    """Drains Faust's producer buffer into the open transactions before committing them."""
+
+    async def commit(self, offsets: Mapping[TP, int], start_new_transaction: bool = True) -> bool:
+        await drain_producer_buffer(self.app)
+        result: bool = await super().commit(offsets, start_new_transaction=start_new_transaction)
+        return result
+
+
+async def drain_producer_buffer(app: AppT) -> None:
+    """Hand every buffered message (table changelogs) to the Kafka producer, and wait for the one in flight."""
+    buffer: Any = app.producer.buffer
+    in_flight: _InFlight | None = getattr(buffer, "_pantau_in_flight", None)
+    while True:
+        while not buffer.pending.empty():
+            await buffer._send_pending(buffer.pending.get_nowait())
+        if in_flight is None or in_flight.count == 0:
+            return
+        await asyncio.sleep(0.001)  # the buffer's task is handing one message over; it takes microseconds
+
+
+def install_commit_drain(app: faust.App, exactly_once: bool) -> None:
+    """Make `app`'s commits wait for its table state (call before the app starts)."""
+    buffer: Any = app.producer.buffer
+    in_flight = _InFlight(buffer._send_pending)
+    buffer._pantau_in_flight = in_flight
+    buffer._send_pending = in_flight.send
+
+    async def flush() -> None:
+        await drain_producer_buffer(app)
+
+    buffer.flush = flush
+    if exactly_once:
+        app.transport.TransactionManager = FlushingTransactionManager  # type: ignore[misc]
+
+
+# --- 2. messages dropped after a rebalance ---------------------------------------------------------
+
+
+class GapNotReadable(PantauError):
+    """The missing offsets could not be read in time; the worker stops uncommitted and tries again."""
+
+
+class GapReader:
+    """Reads [start, end) of a partition of one topic, outside Faust's fetcher."""
+
+    def __init__(self, connection: Mapping[str, Any], topic: str, timeout_s: float = 60.0) -> None:
+        """`connection`: aiokafka keyword arguments, bootstrap and security (streams/connection.py)."""
+        self._connection = dict(connection)
+        self._topic = topic
+        self._timeout_s = timeout_s
+        self._consumer: AIOKafkaConsumer | None = None
+
+    async def read(self, partition: int, start: int, end: int) -> AsyncIterator[tuple[int, int, bytes]]:
+        """Every (offset, timestamp ms, value) of `partition` from `start` (or the first retained one) up to `end`."""
+        consumer = await self._started()
+        tp = TopicPartition(self._topic, partition)
+        consumer.assign([tp])
+        consumer.seek(tp, start)
+        deadline = time.monotonic() + self._timeout_s
+        while await consumer.position(tp) < end:
+            if time.monotonic() > deadline:
+                raise GapNotReadable(
+                    f"{tp.topic}/{partition}: offsets {start}..{end - 1} not read in {self._timeout_s} s"
+                )
+            batch = await consumer.getmany(tp, timeout_ms=500, max_records=1000)
+            for record in batch.get(tp, []):
+                if record.offset >= end:
+                    return
+                yield record.offset, record.timestamp, record.value if record.value is not None else b""
+
+    async def _started(self) -> AIOKafkaConsumer:
+        if self._consumer is None:
+            self._consumer = AIOKafkaConsumer(
+                **self._connection,
+                group_id=None,
+                enable_auto_commit=False,
+                auto_offset_reset="earliest",
+            )
+            await self._consumer.start()
+        return self._consumer
+
+
+# --- 3. committed offsets stuck before dropped messages ---------------------------------------------
+
+
+
+
+def skipped_from(consumer: Any, tp: TP) -> int | None:
+    """The committed offset of `tp` when messages from it on were skipped (none acked at or after it)."""
+    committed = consumer._committed_offset.get(tp)
+    acked = consumer._acked.get(tp) or []
+    if committed is None or not acked or min(acked) <= committed:
+        return None
+    return int(committed)
+
+
+class SkippedOffsetGuard:
+    """Seeks a partition back to its committed offset once a hole before its acked offsets persists."""
+
+    def __init__(self, topic: str) -> None:
+        self._topic = topic
+        self._suspects: dict[TP, int] = {}
+
+    async def check(self, consumer: Any) -> list[TP]:
+        """Seek back every partition of the topic stuck on the same hole since the last check; returns them."""
+        sought = []
+        for tp in sorted(consumer.assignment()):
+            if tp.topic != self._topic:
+                continue
+            committed = skipped_from(consumer, tp)
+            if committed is None:
+                self._suspects.pop(tp, None)
+            elif self._suspects.get(tp) == committed:
+                LOG.warning(
+                    "Faust skipped messages of %s from offset %d after a rebalance; reading them again", tp, committed
+                )
+                await consumer.seek(tp, committed)
+                self._suspects.pop(tp, None)
+                sought.append(tp)
+            else:
+                self._suspects[tp] = committed
+        return sought
+
+
+# --- 4. an agent restarted past a failed event ------------------------------------------------------
+
+
+def stop_uncommitted(position: str) -> NoReturn:
+    """End the worker process at once, committing nothing, after an event could not be processed.
+
+    Faust would restart the agent and carry on past the event, silently losing its effects. Ending
+    the process instead leaves the batch and everything after it out of the durable state: a
+    restarted worker (`pantau up` reports the exit and restarts it) applies them again from there.
+    """
+    LOG.critical(
+        "stream worker stops: processing the event at %s failed; nothing of it is committed", position, exc_info=True
+    )
+    logging.shutdown()
+    os._exit(EXIT_PROCESSING_FAILED)
+
+
+# --- 5. tombstones ------------------------------------------------------------------------------
+
+
+def send_changelog_value(table: Any, partition: int, key: str, value: Any) -> None:
+    """Send one changelog message of a Faust table: bytes and deletions raw, other values as JSON."""
+    if value is None or isinstance(value, bytes):
+        table.send_changelog(partition, key, value, value_serializer="raw")
+    else:
+        table.send_changelog(partition, key, value)

@@ -1,0 +1,82 @@
+"""Workarounds of streams/faust_workarounds.py against Faust's own classes: the behaviour, then the fix.
+
+Sections 2 and 3 (skipped messages, stuck offsets) are shown by test_durable_state.py,
+test_offset_guard.py and the worker crash test; section 1 and 5 here, with Faust's real classes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from types import SimpleNamespace
+from typing import Any
+
+import faust
+from faust.transport.producer import ProducerBuffer
+
+from streams.faust_workarounds import FlushingTransactionManager, install_commit_drain, send_changelog_value
+
+
+class RunningBuffer(ProducerBuffer):
+    """Faust's producer buffer, reporting itself running, with no task draining it (a busy loop)."""
+
+    state = "running"  # type: ignore[assignment]
+
+
+def buffered(published: list[Any]) -> Any:
+    """A FutureMessage as the buffer sees it: sending it calls its channel's publish_message."""
+
+    async def publish(future: Any, wait: bool = False) -> None:
+        published.append(future)
+
+    return SimpleNamespace(message=SimpleNamespace(channel=SimpleNamespace(publish_message=publish)))
+
+
+def test_faust_flush_gives_up_with_messages_buffered_and_the_installed_drain_sends_them() -> None:
+    async def scenario() -> tuple[float, int, int, int, int]:
+        published: list[Any] = []
+        faust_buffer = RunningBuffer()
+        faust_buffer.app = faust.App("faust-flush", broker="kafka://localhost:1")
+        for _ in range(3):
+            faust_buffer.pending.put_nowait(buffered(published))
+        started = time.monotonic()
+        await faust_buffer.flush()  # Faust's flush: waits 0.1 s for its task, then returns
+        faust_took, faust_left, faust_sent = time.monotonic() - started, faust_buffer.pending.qsize(), len(published)
+
+        app = faust.App("drained-flush", broker="kafka://localhost:1")
+        buffer: Any = app.producer.buffer
+        for _ in range(3):
+            buffer.pending.put_nowait(buffered(published))
+        install_commit_drain(app, exactly_once=False)
+        await buffer.flush()
+        return faust_took, faust_left, faust_sent, buffer.pending.qsize(), len(published) - faust_sent
+
+    faust_took, faust_left, faust_sent, left, sent = asyncio.run(scenario())
+    assert (faust_left, faust_sent) == (3, 0) and faust_took < 1.0, "Faust's flush returned with all three buffered"
+    assert (left, sent) == (0, 3), "the installed flush handed every buffered message over"
+
+
+def test_exactly_once_commits_drain_the_buffer_first() -> None:
+    app = faust.App("eos", broker="kafka://localhost:1", processing_guarantee="exactly_once")
+    install_commit_drain(app, exactly_once=True)
+    assert app.transport.TransactionManager is FlushingTransactionManager
+
+
+class RecordingTable:
+    def __init__(self) -> None:
+        self.sent: list[tuple[int, str, Any, str | None]] = []
+
+    def send_changelog(self, partition: int, key: str, value: Any, value_serializer: str | None = None) -> None:
+        self.sent.append((partition, key, value, value_serializer))
+
+
+def test_deletions_and_encoded_checkpoints_go_raw_and_values_as_json() -> None:
+    table = RecordingTable()
+    send_changelog_value(table, 1, "tickets|A", None)
+    send_changelog_value(table, 1, "~journal|1|x", b'{"v":2}')
+    send_changelog_value(table, 1, "tickets|B", {"n": 1})
+    assert table.sent == [
+        (1, "tickets|A", None, "raw"),  # JSON would send b"null", which a compacted topic keeps
+        (1, "~journal|1|x", b'{"v":2}', "raw"),
+        (1, "tickets|B", {"n": 1}, None),
+    ]
