@@ -30,6 +30,7 @@ from streams.faust_workarounds import (
     GapNotReadable,
     GapReader,
     SkippedOffsetGuard,
+    count_gap_as_acked,
     drain_producer_buffer,
     install_commit_drain,
     send_changelog_value,
@@ -120,7 +121,10 @@ def create_app(settings: PantauSettings, catalog: Catalog, nik_key: bytes) -> fa
         await drain_producer_buffer(app)
         await app.producer.flush()
 
-    runner = BatchRunner(checkpointer, send, read_gap, drain)
+    async def gap_done(partition: int, start: int, end: int) -> None:
+        await count_gap_as_acked(app.consumer, TP(events_name, partition), start, end)
+
+    runner = BatchRunner(checkpointer, send, read_gap, drain, gap_done)
 
     @app.agent(events_topic)
     async def process_events(stream: Any) -> None:

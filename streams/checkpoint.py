@@ -77,6 +77,8 @@ GapRead = Callable[[int, int, int], AsyncIterator[tuple[int, int, bytes]]]
 """(partition, first offset, end offset) -> every (offset, timestamp ms, value) present in [first, end)."""
 Send = Callable[[JournaledOutput, int], Awaitable[None]]
 """Sends one output to its topic, on the given (input) partition."""
+GapDone = Callable[[int, int, int], Awaitable[None]]
+"""(partition, first offset, end offset): a gap read by the worker itself is in a sent checkpoint."""
 
 
 def next_offset(applied: int | None) -> int:
@@ -204,11 +206,15 @@ class BatchRunner:
         send: Send,
         read_gap: GapRead,
         drain_producer: Callable[[], Awaitable[None]],
+        gap_done: GapDone | None = None,
     ) -> None:
+        """`gap_done`: told of every gap once its checkpoint is sent, so Faust may commit past it
+        (faust_workarounds.count_gap_as_acked); None where nothing commits (the crash model)."""
         self._checkpointer = checkpointer
         self._send = send
         self._read_gap = read_gap
         self._drain_producer = drain_producer
+        self._gap_done = gap_done
 
     async def run(self, batch: Sequence[Any]) -> None:
         """One Faust batch (events with `.message.partition/.offset/.timestamp` and a raw `.value`)."""
@@ -236,6 +242,9 @@ class BatchRunner:
             await self._send(output, partition)
         if admitted:
             checkpointer.sent(partition, admitted[-1].offset)
+        if self._gap_done is not None:
+            for start, end in gaps:
+                await self._gap_done(partition, start, end)
 
     async def _gap_messages(self, partition: int, gaps: list[tuple[int, int]]) -> list[Message]:
         found = []

@@ -1,7 +1,7 @@
 """The configured Kafka security (TLS, SASL) for every client the stream worker opens.
 
 The worker opens three kinds of client: Faust's own consumer and producer (through
-`broker_credentials`), the gap reader's aiokafka consumer (streams/gap_reader.py) and kafka-python
+`broker_credentials`), the gap reader's aiokafka consumer (streams/faust_workarounds.py) and kafka-python
 admin clients (topic creation, pantau/kafka/admin.py). All three are built from the one reading of
 the settings in pantau/kafka/client_config.py, so a cluster that needs TLS or SASL gets it from
 each, and a wrong protocol or a missing password is refused once, before anything connects.

@@ -2,8 +2,9 @@
 an uninterrupted run (no loss, no duplicates, no stray versions), through the real broker.
 
 The uninterrupted run is the same processor fed the same events in-process. The worker applies
-every event once, whole and in its partition's order (streams/durable_state.py, offset_gate.py),
-so every output topic must match, row versions included: facts, breaches and signals.
+every event once, in its partition's order, a whole batch at a time (streams/checkpoint.py),
+so every output topic must end with the newest rows of that run, versions included: facts, breaches
+and signals (a batch sends only the newest version of each row).
 """
 
 from __future__ import annotations

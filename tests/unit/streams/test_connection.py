@@ -15,7 +15,7 @@ from pantau.kafka.client_config import kafka_connection_config
 from pantau.settings import PantauSettings
 from streams.app import create_app
 from streams.connection import aiokafka_connection_config, faust_credentials
-from streams.gap_reader import GapReader
+from streams.faust_workarounds import GapReader
 
 
 def sasl_ssl(tmp_path: Path) -> PantauSettings:

@@ -1,7 +1,7 @@
 """Workarounds of streams/faust_workarounds.py against Faust's own classes: the behaviour, then the fix.
 
-Sections 2 and 3 (skipped messages, stuck offsets) are shown by test_durable_state.py,
-test_offset_guard.py and the worker crash test; section 1 and 5 here, with Faust's real classes.
+Reading skipped messages (section 2) is shown by test_durable_state.py and the worker crash test,
+the guard (3) by test_offset_guard.py; sections 1, 2's commit and 5 here, with Faust's real classes.
 """
 
 from __future__ import annotations
@@ -13,8 +13,14 @@ from typing import Any
 
 import faust
 from faust.transport.producer import ProducerBuffer
+from faust.types import TP
 
-from streams.faust_workarounds import FlushingTransactionManager, install_commit_drain, send_changelog_value
+from streams.faust_workarounds import (
+    FlushingTransactionManager,
+    count_gap_as_acked,
+    install_commit_drain,
+    send_changelog_value,
+)
 
 
 class RunningBuffer(ProducerBuffer):
@@ -80,3 +86,19 @@ def test_deletions_and_encoded_checkpoints_go_raw_and_values_as_json() -> None:
         (1, "~journal|1|x", b'{"v":2}', "raw"),
         (1, "tickets|B", {"n": 1}, None),
     ]
+
+
+def test_a_gap_the_worker_read_itself_lets_faust_commit_past_it() -> None:
+    async def scenario() -> tuple[int | None, int | None]:
+        app = faust.App("gaps", broker="kafka://localhost:1")
+        consumer: Any = app.consumer
+        tp = TP("pantau.events", 0)
+        consumer._committed_offset[tp] = 9
+        consumer._acked[tp] = [30, 31, 32]  # Faust dropped 10..29 and acked what came after
+        before = consumer._new_offset(tp)
+        await count_gap_as_acked(consumer, tp, 10, 30)
+        return before, consumer._new_offset(tp)
+
+    before, after = asyncio.run(scenario())
+    assert before is None, "Faust's own bookkeeping: nothing to commit past the dropped messages"
+    assert after == 33
