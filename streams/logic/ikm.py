@@ -15,6 +15,7 @@ Periods are the office's local calendar: a survey at 07:30 WIT on 1 November is 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -61,7 +62,9 @@ def ikm_from_sums(score_sums: Sequence[int], respondents: int, weight: Weight = 
         raise ValueError(f"expected {UNSUR_COUNT} unsur sums, got {len(score_sums)}")
     if respondents <= 0:
         raise ValueError("IKM needs at least one respondent")
-    return float(Fraction(sum(score_sums), respondents) * _fraction(weight) * IKM_SCALE)
+    numerator, denominator = _weight_ratio(weight)
+    # Python's int / int is correctly rounded, so this is float() of the exact fraction, without one.
+    return sum(score_sums) * numerator * IKM_SCALE / (respondents * denominator)
 
 
 def ikm_from_nrr(nrr: Sequence[float], weight: Weight = DEFAULT_WEIGHT) -> float:
@@ -189,6 +192,13 @@ class IkmAccumulator:
     def from_dict(cls, data: Mapping[str, Any]) -> IkmAccumulator:
         """Inverse of `to_dict`."""
         return cls([int(value) for value in data["score_sums"]], int(data["respondents"]), int(data["served"]))
+
+
+@functools.lru_cache(maxsize=64)
+def _weight_ratio(weight: Weight) -> tuple[int, int]:
+    """The weight as the integers of its exact fraction, cached: every IKM row of a run has the same weight."""
+    fraction = _fraction(weight)
+    return fraction.numerator, fraction.denominator
 
 
 def _fraction(value: Weight) -> Fraction:
