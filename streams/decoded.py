@@ -47,8 +47,8 @@ class DecodedCache(Generic[T]):
             return entry[1]
         return self._decode(stored)
 
-    def save(self, store: Store, key: str, value: T) -> None:
-        """Write `value` encoded to the store, and keep it for the next `load` of `key`."""
+    def save(self, store: Store, key: str, value: T) -> Any:
+        """Write `value` encoded to the store, and keep it for the next `load` of `key`; returns the encoded value."""
         encoded = self._encode(value)
         store[key] = encoded
         if self._limit is not None:
@@ -56,6 +56,7 @@ class DecodedCache(Generic[T]):
             if len(self._entries) >= self._limit:
                 del self._entries[next(iter(self._entries))]
         self._entries[key] = (encoded, value)
+        return encoded
 
     def forget(self, key: str) -> None:
         """Drop the object of `key`, for one that was changed and will not be saved (the next load decodes)."""

@@ -16,12 +16,26 @@ while the closed one keeps the old contribution; the closed window's late count 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from pantau.kafka import topics
+from streams.decoded import DecodedCache
 from streams.logic.windows import WindowAccumulator, WindowUpdate, classify_lateness, window_end
 from streams.options import StreamOptions
 from streams.signals import LATE_EVENT, signal_output
 from streams.state import OfficeClock, Output, Stores
+
+WINDOW_CACHE_LIMIT = 4096
+"""Decoded window accumulators kept in memory, most recently saved first: the windows tickets end in now."""
+
+
+def _decode_window(stored: Any) -> tuple[WindowAccumulator, int]:
+    return WindowAccumulator.from_dict(stored), int(stored.get("_version", 0))
+
+
+def _encode_window(window: tuple[WindowAccumulator, int]) -> dict[str, Any]:
+    accumulator, version = window
+    return {**accumulator.to_dict(), "_version": version}
 
 
 def window_key(update: WindowUpdate) -> str:
@@ -34,6 +48,9 @@ class WindowWriter:
 
     def __init__(self, options: StreamOptions) -> None:
         self._options = options
+        self._windows: DecodedCache[tuple[WindowAccumulator, int]] = DecodedCache(
+            _decode_window, _encode_window, limit=WINDOW_CACHE_LIMIT
+        )
 
     def apply(self, changes: list[tuple[WindowUpdate, int]], clock: OfficeClock, stores: Stores) -> list[Output]:
         """Apply (update, +1/-1) pairs; rows of the windows changed and late_event signals of the others."""
@@ -61,18 +78,17 @@ class WindowWriter:
         self, key: str, update: WindowUpdate, clock: OfficeClock, stores: Stores
     ) -> tuple[WindowAccumulator, int]:
         """The window's accumulator and version from the store; a new window books its removal."""
-        stored = stores.windows.get(key)
-        if stored is None:
+        if key not in stores.windows:
             closes = window_end(update.window_start, update.window_s) + timedelta(seconds=self._options.late_horizon_s)
             clock.schedule(stores.sweep, closes, "windows", key)
             return WindowAccumulator(), 0
-        return WindowAccumulator.from_dict(stored), int(stored.get("_version", 0))
+        return self._windows.load(stores.windows, key)
 
-    @staticmethod
-    def _save(key: str, update: WindowUpdate, accumulator: WindowAccumulator, version: int, stores: Stores) -> Output:
+    def _save(
+        self, key: str, update: WindowUpdate, accumulator: WindowAccumulator, version: int, stores: Stores
+    ) -> Output:
         """Write the window back and return its row, sharing the one encoding of its sketch."""
-        state = accumulator.to_dict()
-        stores.windows[key] = {**state, "_version": version}
+        state = self._windows.save(stores.windows, key, (accumulator, version))
         row = accumulator.to_row(
             update.office_id, update.service_code, update.window_start, update.window_s, state["wait_sketch"]
         )

@@ -241,7 +241,8 @@ class WindowAccumulator:
         """
         has_waits = self.served > 0
         p50, p90, p95 = self.wait_quantiles((0.5, 0.9, 0.95))
-        self.wait_sketch.set_exact_sum(self.wait_sum_s)
+        if sketch_text is None:
+            self.wait_sketch.set_exact_sum(self.wait_sum_s)
         return {
             "office_id": office_id,
             "service_code": service_code,
