@@ -33,7 +33,7 @@ from streams.decoded import DecodedCache
 from streams.event_ids import EventIds, content_digest
 from streams.housekeeping import Housekeeping
 from streams.logic.complaints import ComplaintState
-from streams.logic.ikm import IkmAccumulator, period_start
+from streams.logic.ikm import IkmAccumulator, period_start_of_day
 from streams.logic.ticket_lifecycle import COMPLETED_OUTCOMES, TicketEvent, TicketState
 from streams.logic.windows import WINDOW_SIZES_S, WindowUpdate, update_for_complaint, updates_for_ticket
 from streams.options import StreamOptions
@@ -47,6 +47,8 @@ __all__ = ["EventProcessor", "Output", "Store", "Stores", "StreamOptions", "wind
 IKM_PERIODS = ("month", "quarter", "year")
 TICKET_CACHE_LIMIT = 4096
 """Decoded ticket states kept in memory, most recently saved first: the tickets in the queues now."""
+IKM_CACHE_LIMIT = 1024
+"""Decoded IKM sums kept in memory: three periods per office are current at any time."""
 _TICKET_TYPES = {"ticket.issued", "ticket.called", "service.started", "service.completed", "ticket.abandoned"}
 
 
@@ -70,6 +72,9 @@ class EventProcessor:
         self._survey_ids = SurveyDedup(options.survey_dedup_s)
         self._event_ids = EventIds(options.late_horizon_s)
         self._tickets = DecodedCache(TicketState.from_dict, TicketState.to_dict, limit=TICKET_CACHE_LIMIT)
+        self._ikm_sums: DecodedCache[tuple[IkmAccumulator, int]] = DecodedCache(
+            _decode_ikm, _encode_ikm, limit=IKM_CACHE_LIMIT
+        )
 
     def process(self, raw: bytes, position: str, stores: Stores, received_at: datetime) -> list[Output]:
         """Validate one raw event and return every message it causes (a dead letter if invalid).
@@ -266,8 +271,8 @@ class EventProcessor:
 
     def _ikm_periods(self, office_id: str, at: datetime) -> list[tuple[str, date, str]]:
         """(kind, first day, store key) of the month, quarter and year holding `at` in the office's calendar."""
-        zone = self._catalog.office(office_id).zone
-        periods = [(kind, period_start(at, zone, kind)) for kind in IKM_PERIODS]  # type: ignore[arg-type]
+        local = at.astimezone(self._catalog.office(office_id).zone).date()
+        periods = [(kind, period_start_of_day(local, kind)) for kind in IKM_PERIODS]  # type: ignore[arg-type]
         return [(kind, period, f"{office_id}|{kind}|{period.isoformat()}") for kind, period in periods]
 
     def _ikm_rows(self, office_id: str, at: datetime, stores: Stores) -> list[Output]:
@@ -287,14 +292,22 @@ class EventProcessor:
     ) -> list[Output]:
         outputs = []
         for kind, period, key in self._ikm_periods(office_id, at):
-            stored = stores.ikm.get(key)
-            accumulator = IkmAccumulator.from_dict(stored) if stored else IkmAccumulator()
-            version = int(stored.get("_version", 0) if stored else 0) + 1
+            accumulator, version = self._ikm_sums.load(stores.ikm, key) if key in stores.ikm else (IkmAccumulator(), 0)
+            version += 1
             if scores is not None:
                 accumulator.add_survey(scores)
             accumulator.add_served(served)
-            stores.ikm[key] = {**accumulator.to_dict(), "_version": version}
+            self._ikm_sums.save(stores.ikm, key, (accumulator, version))
             row = accumulator.to_row(office_id, kind, period)  # type: ignore[arg-type]
             if row is not None:
                 outputs.append(Output(topics.IKM, key, {**row, "_version": version}))
         return outputs
+
+
+def _decode_ikm(stored: Any) -> tuple[IkmAccumulator, int]:
+    return IkmAccumulator.from_dict(stored), int(stored.get("_version", 0))
+
+
+def _encode_ikm(sums: tuple[IkmAccumulator, int]) -> dict[str, Any]:
+    accumulator, version = sums
+    return {**accumulator.to_dict(), "_version": version}

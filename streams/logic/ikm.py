@@ -54,6 +54,7 @@ MUTU_LABELS: Mapping[Mutu, str] = {"A": "Sangat Baik", "B": "Baik", "C": "Kurang
 MUTU_LABELS_EN: Mapping[Mutu, str] = {"A": "Very good", "B": "Good", "C": "Poor", "D": "Very poor"}
 
 Weight = str | float | Decimal
+_NRR_COLUMNS = tuple(f"nrr_u{index}" for index in range(1, UNSUR_COUNT + 1))
 
 
 def ikm_from_sums(score_sums: Sequence[int], respondents: int, weight: Weight = DEFAULT_WEIGHT) -> float:
@@ -79,8 +80,12 @@ def round_ikm(ikm: float) -> float:
     return float(_rounded(ikm))
 
 
+@functools.lru_cache(maxsize=4096)
 def mutu(ikm: float) -> Mutu:
-    """The grade of an IKM, judged on its displayed (2-decimal) value."""
+    """The grade of an IKM, judged on its displayed (2-decimal) value.
+
+    Cached: the worker grades the same IKM again every time a completed ticket only changes `served`.
+    """
     shown = _rounded(ikm)
     for threshold, grade in MUTU_THRESHOLDS:
         if shown >= threshold:
@@ -111,7 +116,11 @@ def period_start(ts: datetime, tz: ZoneInfo | str, kind: PeriodKind = "month") -
     """First day of the month/quarter/semester/year holding `ts` in the office's local calendar."""
     if ts.tzinfo is None:
         raise ValueError(f"naive timestamp {ts.isoformat()}: pass an aware datetime")
-    local = ts.astimezone(ZoneInfo(tz) if isinstance(tz, str) else tz).date()
+    return period_start_of_day(ts.astimezone(ZoneInfo(tz) if isinstance(tz, str) else tz).date(), kind)
+
+
+def period_start_of_day(local: date, kind: PeriodKind = "month") -> date:
+    """First day of the period holding the local date `local` (one date serves every kind of a moment)."""
     months = _period_months(kind)
     return date(local.year, (local.month - 1) // months * months + 1, 1)
 
@@ -174,7 +183,7 @@ class IkmAccumulator:
         needed = min_sample(self.served)
         row: dict[str, Any] = {"office_id": office_id, "period_kind": period_kind, "period": period}
         row["respondents"] = self.respondents
-        row.update({f"nrr_u{index}": value for index, value in enumerate(nrr, start=1)})
+        row.update(zip(_NRR_COLUMNS, nrr, strict=True))
         row.update(
             ikm=ikm,
             mutu=mutu(ikm),
