@@ -25,16 +25,19 @@ T = TypeVar("T")
 class DecodedCache(Generic[T]):
     """One decoded object per store key, valid while the store holds the value it was saved as.
 
-    Holds one entry per key saved (offices, office|service): bounded by the catalog, not by time.
+    Without `limit` it holds one entry per key saved, for keys bounded by the catalog (offices,
+    office|service); with `limit` (keys that grow with time, such as tickets) the keys saved least
+    recently are dropped beyond it, and are decoded again if they come back.
     """
 
-    __slots__ = ("_decode", "_encode", "_entries")
+    __slots__ = ("_decode", "_encode", "_entries", "_limit")
 
-    def __init__(self, decode: Callable[[Any], T], encode: Callable[[T], Any]) -> None:
+    def __init__(self, decode: Callable[[Any], T], encode: Callable[[T], Any], limit: int | None = None) -> None:
         """`decode(None)` gives the object of a key the store does not hold."""
         self._decode = decode
         self._encode = encode
         self._entries: dict[str, tuple[Any, T]] = {}
+        self._limit = limit
 
     def load(self, store: Store, key: str) -> T:
         """The object for `key`: the one saved last if the store still holds its value, else decoded."""
@@ -44,8 +47,17 @@ class DecodedCache(Generic[T]):
             return entry[1]
         return self._decode(stored)
 
-    def save(self, store: Store, key: str, value: T) -> None:
-        """Write `value` encoded to the store, and keep it for the next `load` of `key`."""
+    def save(self, store: Store, key: str, value: T) -> Any:
+        """Write `value` encoded to the store, and keep it for the next `load` of `key`; returns the encoded value."""
         encoded = self._encode(value)
         store[key] = encoded
+        if self._limit is not None:
+            self._entries.pop(key, None)  # re-inserted last: the dict's order is the order of saves
+            if len(self._entries) >= self._limit:
+                del self._entries[next(iter(self._entries))]
         self._entries[key] = (encoded, value)
+        return encoded
+
+    def forget(self, key: str) -> None:
+        """Drop the object of `key`, for one that was changed and will not be saved (the next load decodes)."""
+        self._entries.pop(key, None)

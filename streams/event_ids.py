@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime, timedelta
+from typing import Any
 
 import orjson
 
@@ -24,9 +25,14 @@ from pantau.contract.models import Event
 from streams.state import OfficeClock, Stores
 
 
-def content_digest(event: Event) -> str:
-    """A short digest of the event's validated content (hex), equal for equal events however serialized."""
-    canonical = orjson.dumps(event.model_dump(mode="json"), option=orjson.OPT_SORT_KEYS)
+def content_digest(event: Event, encoded: dict[str, Any] | None = None) -> str:
+    """A short digest of the event's validated content (hex), equal for equal events however serialized.
+
+    `encoded`: the event's `model_dump(mode="json")` if the caller has it (the processor keeps it
+    as the event's stored form), so it is dumped once.
+    """
+    payload = encoded if encoded is not None else event.model_dump(mode="json")
+    canonical = orjson.dumps(payload, option=orjson.OPT_SORT_KEYS)
     return hashlib.blake2b(canonical, digest_size=8).hexdigest()
 
 

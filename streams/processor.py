@@ -29,10 +29,11 @@ from pantau.contract.models import CounterOpened, Event
 from pantau.kafka import topics
 from streams.breaches import BreachTracker, LiveBreachTicker
 from streams.complaint_deadlines import ComplaintDeadlines
+from streams.decoded import DecodedCache
 from streams.event_ids import EventIds, content_digest
 from streams.housekeeping import Housekeeping
 from streams.logic.complaints import ComplaintState
-from streams.logic.ikm import IkmAccumulator, period_start
+from streams.logic.ikm import IkmAccumulator, period_start_of_day
 from streams.logic.ticket_lifecycle import COMPLETED_OUTCOMES, TicketEvent, TicketState
 from streams.logic.windows import WINDOW_SIZES_S, WindowUpdate, update_for_complaint, updates_for_ticket
 from streams.options import StreamOptions
@@ -44,6 +45,10 @@ from streams.windowing import WindowWriter, window_key
 __all__ = ["EventProcessor", "Output", "Store", "Stores", "StreamOptions", "window_key"]
 
 IKM_PERIODS = ("month", "quarter", "year")
+TICKET_CACHE_LIMIT = 4096
+"""Decoded ticket states kept in memory, most recently saved first: the tickets in the queues now."""
+IKM_CACHE_LIMIT = 1024
+"""Decoded IKM sums kept in memory: three periods per office are current at any time."""
 _TICKET_TYPES = {"ticket.issued", "ticket.called", "service.started", "service.completed", "ticket.abandoned"}
 
 
@@ -66,6 +71,10 @@ class EventProcessor:
         self._housekeeping = Housekeeping(self._breaches, self._deadlines, options)
         self._survey_ids = SurveyDedup(options.survey_dedup_s)
         self._event_ids = EventIds(options.late_horizon_s)
+        self._tickets = DecodedCache(TicketState.from_dict, TicketState.to_dict, limit=TICKET_CACHE_LIMIT)
+        self._ikm_sums: DecodedCache[tuple[IkmAccumulator, int]] = DecodedCache(
+            _decode_ikm, _encode_ikm, limit=IKM_CACHE_LIMIT
+        )
 
     def process(self, raw: bytes, position: str, stores: Stores, received_at: datetime) -> list[Output]:
         """Validate one raw event and return every message it causes (a dead letter if invalid).
@@ -93,7 +102,8 @@ class EventProcessor:
         while their tickets are still in the queue (the event may be the one that ends a wait);
         sweeps run last, after the event had its chance to refresh a ticket about to expire.
         """
-        digest = content_digest(event)
+        encoded = event.model_dump(mode="json")
+        digest = content_digest(event, encoded)
         conflict = self._event_ids.conflict(event, digest, raw, stores)
         if conflict is not None:
             return [self._dead_letter(conflict, position, received_at or event.occurred_at, event.office_id)]
@@ -104,7 +114,7 @@ class EventProcessor:
         self._event_ids.remember(event, digest, position, clock, stores)
         outputs = self._breaches.check(event.office_id, clock.latest, stores)
         if event.type in _TICKET_TYPES:
-            outputs += self._ticket(event, clock, stores)  # type: ignore[arg-type]
+            outputs += self._ticket(event, encoded, clock, stores)  # type: ignore[arg-type]
         elif isinstance(event, ComplaintFiled | ComplaintResponded | ComplaintResolved):
             outputs += self._complaint(event, clock, stores)
         elif isinstance(event, SurveySubmitted):
@@ -130,17 +140,20 @@ class EventProcessor:
         """
         return self._ticker.tick(now, stores)
 
-    def _ticket(self, event: TicketEvent, clock: OfficeClock, stores: Stores) -> list[Output]:
+    def _ticket(self, event: TicketEvent, encoded: dict[str, Any], clock: OfficeClock, stores: Stores) -> list[Output]:
+        """`encoded`: the event's contract JSON, kept as its form in the stored state."""
         key = f"{event.office_id}|{event.ticket_id}"
         stored = stores.tickets.get(key)
-        state = TicketState.from_dict(stored) if stored else TicketState(event.office_id, event.ticket_id)
+        state = self._tickets.load(stores.tickets, key) if stored else TicketState(event.office_id, event.ticket_id)
         if not state.apply(event):
+            self._tickets.forget(key)  # a losing event may have changed it, and it is not saved
             return self._replay_ticket(key, state, stores)
+        state.remember_json(event, encoded)
         touched_before = state.touched_at if stored else None
         assert clock.latest is not None
         state.touch(clock.latest)
         emission = state.emit(self._catalog)
-        stores.tickets[key] = state.to_dict()
+        self._tickets.save(stores.tickets, key, state)
         self._housekeeping.schedule_ticket(state, touched_before, clock, stores)
         self._breaches.sync(state, stores)
         outputs = self._signals.queue_jumps(event, state, stores)
@@ -258,8 +271,8 @@ class EventProcessor:
 
     def _ikm_periods(self, office_id: str, at: datetime) -> list[tuple[str, date, str]]:
         """(kind, first day, store key) of the month, quarter and year holding `at` in the office's calendar."""
-        zone = self._catalog.office(office_id).zone
-        periods = [(kind, period_start(at, zone, kind)) for kind in IKM_PERIODS]  # type: ignore[arg-type]
+        local = at.astimezone(self._catalog.office(office_id).zone).date()
+        periods = [(kind, period_start_of_day(local, kind)) for kind in IKM_PERIODS]  # type: ignore[arg-type]
         return [(kind, period, f"{office_id}|{kind}|{period.isoformat()}") for kind, period in periods]
 
     def _ikm_rows(self, office_id: str, at: datetime, stores: Stores) -> list[Output]:
@@ -279,14 +292,22 @@ class EventProcessor:
     ) -> list[Output]:
         outputs = []
         for kind, period, key in self._ikm_periods(office_id, at):
-            stored = stores.ikm.get(key)
-            accumulator = IkmAccumulator.from_dict(stored) if stored else IkmAccumulator()
-            version = int(stored.get("_version", 0) if stored else 0) + 1
+            accumulator, version = self._ikm_sums.load(stores.ikm, key) if key in stores.ikm else (IkmAccumulator(), 0)
+            version += 1
             if scores is not None:
                 accumulator.add_survey(scores)
             accumulator.add_served(served)
-            stores.ikm[key] = {**accumulator.to_dict(), "_version": version}
+            self._ikm_sums.save(stores.ikm, key, (accumulator, version))
             row = accumulator.to_row(office_id, kind, period)  # type: ignore[arg-type]
             if row is not None:
                 outputs.append(Output(topics.IKM, key, {**row, "_version": version}))
         return outputs
+
+
+def _decode_ikm(stored: Any) -> tuple[IkmAccumulator, int]:
+    return IkmAccumulator.from_dict(stored), int(stored.get("_version", 0))
+
+
+def _encode_ikm(sums: tuple[IkmAccumulator, int]) -> dict[str, Any]:
+    accumulator, version = sums
+    return {**accumulator.to_dict(), "_version": version}

@@ -16,12 +16,26 @@ while the closed one keeps the old contribution; the closed window's late count 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from pantau.kafka import topics
+from streams.decoded import DecodedCache
 from streams.logic.windows import WindowAccumulator, WindowUpdate, classify_lateness, window_end
 from streams.options import StreamOptions
 from streams.signals import LATE_EVENT, signal_output
 from streams.state import OfficeClock, Output, Stores
+
+WINDOW_CACHE_LIMIT = 4096
+"""Decoded window accumulators kept in memory, most recently saved first: the windows tickets end in now."""
+
+
+def _decode_window(stored: Any) -> tuple[WindowAccumulator, int]:
+    return WindowAccumulator.from_dict(stored), int(stored.get("_version", 0))
+
+
+def _encode_window(window: tuple[WindowAccumulator, int]) -> dict[str, Any]:
+    accumulator, version = window
+    return {**accumulator.to_dict(), "_version": version}
 
 
 def window_key(update: WindowUpdate) -> str:
@@ -34,28 +48,51 @@ class WindowWriter:
 
     def __init__(self, options: StreamOptions) -> None:
         self._options = options
+        self._windows: DecodedCache[tuple[WindowAccumulator, int]] = DecodedCache(
+            _decode_window, _encode_window, limit=WINDOW_CACHE_LIMIT
+        )
 
     def apply(self, changes: list[tuple[WindowUpdate, int]], clock: OfficeClock, stores: Stores) -> list[Output]:
         """Apply (update, +1/-1) pairs; rows of the windows changed and late_event signals of the others."""
         grace_s = self._options.late_horizon_s
-        touched: list[str] = []
+        # Each window is decoded once and encoded once however many of the changes it takes (a
+        # revision takes a wait back and adds the new one, often in the same window), and its row
+        # is rendered from the accumulator just saved rather than decoded again from the store.
+        touched: dict[str, tuple[WindowUpdate, WindowAccumulator, int]] = {}
         late: list[str] = []
         for update, sign in changes:
             key = window_key(update)
             if classify_lateness(update.window_start, clock.latest, update.window_s, grace_s) == "too_late":
                 late.append(key)
                 continue
-            stored = stores.windows.get(key)
-            if stored is None:
-                closes = window_end(update.window_start, update.window_s) + timedelta(seconds=grace_s)
-                clock.schedule(stores.sweep, closes, "windows", key)
-            accumulator = WindowAccumulator.from_dict(stored) if stored else WindowAccumulator()
+            if key in touched:
+                _, accumulator, version = touched[key]
+            else:
+                accumulator, version = self._open(key, update, clock, stores)
             accumulator.apply(update, 1 if sign > 0 else -1)
-            version = int(stored.get("_version", 0) if stored else 0) + 1
-            stores.windows[key] = {**accumulator.to_dict(), "_version": version}
-            if key not in touched:
-                touched.append(key)
-        return self.rows(touched, stores) + [self._count_late(key, clock, stores) for key in late]
+            touched[key] = (update, accumulator, version + 1)
+        outputs = [self._save(key, *entry, stores) for key, entry in touched.items()]
+        return outputs + [self._count_late(key, clock, stores) for key in late]
+
+    def _open(
+        self, key: str, update: WindowUpdate, clock: OfficeClock, stores: Stores
+    ) -> tuple[WindowAccumulator, int]:
+        """The window's accumulator and version from the store; a new window books its removal."""
+        if key not in stores.windows:
+            closes = window_end(update.window_start, update.window_s) + timedelta(seconds=self._options.late_horizon_s)
+            clock.schedule(stores.sweep, closes, "windows", key)
+            return WindowAccumulator(), 0
+        return self._windows.load(stores.windows, key)
+
+    def _save(
+        self, key: str, update: WindowUpdate, accumulator: WindowAccumulator, version: int, stores: Stores
+    ) -> Output:
+        """Write the window back and return its row, sharing the one encoding of its sketch."""
+        state = self._windows.save(stores.windows, key, (accumulator, version))
+        row = accumulator.to_row(
+            update.office_id, update.service_code, update.window_start, update.window_s, state["wait_sketch"]
+        )
+        return Output(topics.WINDOW_METRICS, key, {**row, "_version": version})
 
     def rows(self, keys: list[str], stores: Stores) -> list[Output]:
         """The current window_metrics rows of these keys (windows no longer in the state are skipped)."""

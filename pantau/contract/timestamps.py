@@ -27,13 +27,14 @@ def parse_rfc3339(value: object) -> datetime:
     """
     if not isinstance(value, str):
         raise ValueError("expected an RFC 3339 timestamp string")
-    if not _RFC3339.match(value):
+    match = _RFC3339.match(value)
+    if not match:
         raise ValueError("expected an RFC 3339 timestamp with offset, e.g. 2026-11-02T08:15:03.120+07:00")
     text = value.replace("t", "T").replace("z", "Z")
-    fraction = re.search(r"\.(\d+)", text)
-    if fraction and len(fraction.group(1)) > 6:
+    fraction = match.group(1)  # the pattern's own group: no second search per timestamp
+    if fraction and len(fraction) > 7:
         # Python keeps microseconds; nanosecond precision from some clocks is truncated, not refused.
-        text = text.replace(fraction.group(0), "." + fraction.group(1)[:6])
+        text = text.replace(fraction, fraction[:7])
     try:
         parsed = datetime.fromisoformat(text)
     except ValueError as exc:  # e.g. month 13 or offset +25:00

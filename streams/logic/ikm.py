@@ -15,6 +15,7 @@ Periods are the office's local calendar: a survey at 07:30 WIT on 1 November is 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -53,6 +54,7 @@ MUTU_LABELS: Mapping[Mutu, str] = {"A": "Sangat Baik", "B": "Baik", "C": "Kurang
 MUTU_LABELS_EN: Mapping[Mutu, str] = {"A": "Very good", "B": "Good", "C": "Poor", "D": "Very poor"}
 
 Weight = str | float | Decimal
+_NRR_COLUMNS = tuple(f"nrr_u{index}" for index in range(1, UNSUR_COUNT + 1))
 
 
 def ikm_from_sums(score_sums: Sequence[int], respondents: int, weight: Weight = DEFAULT_WEIGHT) -> float:
@@ -61,7 +63,9 @@ def ikm_from_sums(score_sums: Sequence[int], respondents: int, weight: Weight = 
         raise ValueError(f"expected {UNSUR_COUNT} unsur sums, got {len(score_sums)}")
     if respondents <= 0:
         raise ValueError("IKM needs at least one respondent")
-    return float(Fraction(sum(score_sums), respondents) * _fraction(weight) * IKM_SCALE)
+    numerator, denominator = _weight_ratio(weight)
+    # Python's int / int is correctly rounded, so this is float() of the exact fraction, without one.
+    return sum(score_sums) * numerator * IKM_SCALE / (respondents * denominator)
 
 
 def ikm_from_nrr(nrr: Sequence[float], weight: Weight = DEFAULT_WEIGHT) -> float:
@@ -76,8 +80,12 @@ def round_ikm(ikm: float) -> float:
     return float(_rounded(ikm))
 
 
+@functools.lru_cache(maxsize=4096)
 def mutu(ikm: float) -> Mutu:
-    """The grade of an IKM, judged on its displayed (2-decimal) value."""
+    """The grade of an IKM, judged on its displayed (2-decimal) value.
+
+    Cached: the worker grades the same IKM again every time a completed ticket only changes `served`.
+    """
     shown = _rounded(ikm)
     for threshold, grade in MUTU_THRESHOLDS:
         if shown >= threshold:
@@ -108,7 +116,11 @@ def period_start(ts: datetime, tz: ZoneInfo | str, kind: PeriodKind = "month") -
     """First day of the month/quarter/semester/year holding `ts` in the office's local calendar."""
     if ts.tzinfo is None:
         raise ValueError(f"naive timestamp {ts.isoformat()}: pass an aware datetime")
-    local = ts.astimezone(ZoneInfo(tz) if isinstance(tz, str) else tz).date()
+    return period_start_of_day(ts.astimezone(ZoneInfo(tz) if isinstance(tz, str) else tz).date(), kind)
+
+
+def period_start_of_day(local: date, kind: PeriodKind = "month") -> date:
+    """First day of the period holding the local date `local` (one date serves every kind of a moment)."""
     months = _period_months(kind)
     return date(local.year, (local.month - 1) // months * months + 1, 1)
 
@@ -171,7 +183,7 @@ class IkmAccumulator:
         needed = min_sample(self.served)
         row: dict[str, Any] = {"office_id": office_id, "period_kind": period_kind, "period": period}
         row["respondents"] = self.respondents
-        row.update({f"nrr_u{index}": value for index, value in enumerate(nrr, start=1)})
+        row.update(zip(_NRR_COLUMNS, nrr, strict=True))
         row.update(
             ikm=ikm,
             mutu=mutu(ikm),
@@ -189,6 +201,13 @@ class IkmAccumulator:
     def from_dict(cls, data: Mapping[str, Any]) -> IkmAccumulator:
         """Inverse of `to_dict`."""
         return cls([int(value) for value in data["score_sums"]], int(data["respondents"]), int(data["served"]))
+
+
+@functools.lru_cache(maxsize=64)
+def _weight_ratio(weight: Weight) -> tuple[int, int]:
+    """The weight as the integers of its exact fraction, cached: every IKM row of a run has the same weight."""
+    fraction = _fraction(weight)
+    return fraction.numerator, fraction.denominator
 
 
 def _fraction(value: Weight) -> Fraction:

@@ -15,6 +15,7 @@ Two kinds, named as the dashboards read them:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -100,20 +101,29 @@ class WaitingIndex:
     Kept small on purpose (only tickets in the queue, no history) because the worker rewrites it
     whenever a ticket joins or leaves; each entry holds its due time as epoch seconds, so finding
     the tickets past target needs no date parsing.
+
+    Entries are never changed in place (marking one reported replaces it), so the stored form can
+    share them with the index and `to_dict` copies only the mapping; and the earliest due time of
+    the unreported entries is remembered, so the check that every event makes of its office is one
+    comparison until a ticket is actually due.
     """
 
     def __init__(self, entries: dict[str, list[Any]] | None = None) -> None:
         # ticket -> [service_code, issued_at ISO, due epoch s, target_s, reported 0/1]
         self._entries = entries if entries is not None else {}
+        self._earliest: float | None = None  # earliest due of the unreported entries; None: not known
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any] | None) -> WaitingIndex:
         """Inverse of `to_dict`; None gives an empty index."""
-        return cls({str(k): list(v) for k, v in data["tickets"].items()} if data else None)
+        if not data:
+            return cls()
+        # The store's lists are shared, not copied: neither side ever changes one in place.
+        return cls({str(k): v if isinstance(v, list) else list(v) for k, v in data["tickets"].items()})
 
     def to_dict(self) -> dict[str, Any]:
         """Plain, JSON-safe form for a table keyed by office; a copy, so later changes leave it as it was."""
-        return {"tickets": {ticket_id: list(entry) for ticket_id, entry in self._entries.items()}}
+        return {"tickets": dict(self._entries)}
 
     def __contains__(self, ticket_id: object) -> bool:
         return ticket_id in self._entries
@@ -127,11 +137,18 @@ class WaitingIndex:
             return False
         due = issued_at.timestamp() + target_s
         self._entries[ticket_id] = [service_code, issued_at.isoformat(), due, target_s, 0]
+        if self._earliest is not None:
+            self._earliest = min(self._earliest, due)
         return True
 
     def remove(self, ticket_id: str) -> bool:
         """Take a ticket out of the queue; False if it was not in it."""
-        return self._entries.pop(ticket_id, None) is not None
+        entry = self._entries.pop(ticket_id, None)
+        if entry is None:
+            return False
+        if self._earliest is not None and not entry[4] and entry[2] <= self._earliest:
+            self._earliest = None
+        return True
 
     def is_reported(self, ticket_id: str) -> bool:
         """True when the ticket's live breach was already sent from the event path."""
@@ -141,6 +158,8 @@ class WaitingIndex:
     def past_target(self, now: datetime, include_reported: bool = False) -> list[Waiting]:
         """Tickets whose wait at `now` exceeds their target, in issue order."""
         cutoff = now.timestamp()
+        if not include_reported and cutoff <= self._earliest_unreported():
+            return []
         found = [
             Waiting(ticket_id, entry[0], datetime.fromisoformat(entry[1]), float(entry[3]))
             for ticket_id, entry in self._entries.items()
@@ -151,4 +170,12 @@ class WaitingIndex:
     def mark_reported(self, ticket_ids: list[str]) -> None:
         """Remember that these tickets' live breaches were sent."""
         for ticket_id in ticket_ids:
-            self._entries[ticket_id][4] = 1
+            entry = self._entries[ticket_id]
+            self._entries[ticket_id] = [*entry[:4], 1, *entry[5:]]
+        self._earliest = None
+
+    def _earliest_unreported(self) -> float:
+        """The earliest due time of the entries not yet reported (infinity for none)."""
+        if self._earliest is None:
+            self._earliest = min((entry[2] for entry in self._entries.values() if not entry[4]), default=math.inf)
+        return self._earliest

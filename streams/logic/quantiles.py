@@ -17,6 +17,7 @@ Only non-negative finite values are accepted: waits and service times are durati
 from __future__ import annotations
 
 import base64
+import functools
 import math
 import struct
 from collections.abc import Iterable
@@ -42,8 +43,15 @@ def nearest_rank(q: float, count: int) -> int:
     """
     if count < 1:
         raise ValueError(f"count must be at least 1, got {count}")
+    numerator, denominator = _exact_share(q)
+    return max(1, -(-numerator * count // denominator))
+
+
+@functools.lru_cache(maxsize=256)
+def _exact_share(q: float) -> tuple[int, int]:
+    """`q` as the fraction of its decimal, cached: a window row asks for the same three on every update."""
     share = Fraction(repr(q)) if isinstance(q, float) else Fraction(q)
-    return max(1, math.ceil(share * count))
+    return share.numerator, share.denominator
 
 
 class SketchFormatError(PantauError, ValueError):

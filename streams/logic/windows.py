@@ -231,14 +231,18 @@ class WindowAccumulator:
             return [ordered[nearest_rank(q, len(ordered)) - 1] / 1_000_000 for q in qs]
         return self.wait_sketch.quantiles(qs)
 
-    def to_row(self, office_id: str, service_code: str, window_start: datetime, window_s: int) -> dict[str, Any]:
+    def to_row(
+        self, office_id: str, service_code: str, window_start: datetime, window_s: int, sketch_text: str | None = None
+    ) -> dict[str, Any]:
         """The window_metrics row (every column but `_version`); percentiles are None with no waits.
 
-        `wait_sketch` holds the sketch as base64 text, because rows travel as JSON to a String column.
+        `wait_sketch` holds the sketch as base64 text, because rows travel as JSON to a String column;
+        `sketch_text`: that text from a `to_dict` just made, so the sketch is not encoded twice.
         """
         has_waits = self.served > 0
         p50, p90, p95 = self.wait_quantiles((0.5, 0.9, 0.95))
-        self.wait_sketch.set_exact_sum(self.wait_sum_s)
+        if sketch_text is None:
+            self.wait_sketch.set_exact_sum(self.wait_sum_s)
         return {
             "office_id": office_id,
             "service_code": service_code,
@@ -253,7 +257,7 @@ class WindowAccumulator:
             "breaches": self.breaches,
             "complaints": self.complaints,
             "wait_sum_s": self.wait_sum_s,
-            "wait_sketch": self.wait_sketch.to_base64(),
+            "wait_sketch": sketch_text if sketch_text is not None else self.wait_sketch.to_base64(),
         }
 
     def to_dict(self) -> dict[str, Any]:
