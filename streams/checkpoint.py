@@ -206,14 +206,18 @@ class BatchRunner:
         send: Send,
         read_gap: GapRead,
         drain_producer: Callable[[], Awaitable[None]],
+        publish_changelog: Callable[[], Awaitable[None]],
         gap_done: GapDone | None = None,
     ) -> None:
-        """`gap_done`: told of every gap once its checkpoint is sent, so Faust may commit past it
+        """`publish_changelog`: sends the changelog messages the state queued, in order; the runner
+        calls it after each step that queued some, before anything that depends on them.
+        `gap_done`: told of every gap once its checkpoint is sent, so Faust may commit past it
         (faust_workarounds.count_gap_as_acked); None where nothing commits (the crash model)."""
         self._checkpointer = checkpointer
         self._send = send
         self._read_gap = read_gap
         self._drain_producer = drain_producer
+        self._publish_changelog = publish_changelog
         self._gap_done = gap_done
 
     async def run(self, batch: Sequence[Any]) -> None:
@@ -231,13 +235,16 @@ class BatchRunner:
 
     async def run_partition(self, partition: int, messages: list[Message]) -> None:
         checkpointer = self._checkpointer
-        for output in checkpointer.recover(partition):
+        resent = checkpointer.recover(partition)
+        await self._publish_changelog()  # deletions of a torn checkpoint
+        for output in resent:
             await self._send(output, partition)
         admitted = checkpointer.admitted(partition, messages)
         gaps = checkpointer.missing(partition, [message.offset for message in admitted])
         if gaps:
             admitted = checkpointer.admitted(partition, admitted + await self._gap_messages(partition, gaps))
         outputs = checkpointer.apply(partition, admitted)
+        await self._publish_changelog()  # step 5: the checkpoint, before its outputs
         for output in outputs:
             await self._send(output, partition)
         if admitted:
@@ -259,5 +266,7 @@ class BatchRunner:
         plan = self._checkpointer.flush_values()
         if not plan.through:
             return
+        await self._publish_changelog()
         await self._drain_producer()
         self._checkpointer.seal(plan)
+        await self._publish_changelog()

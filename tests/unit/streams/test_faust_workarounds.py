@@ -1,7 +1,7 @@
 """Workarounds of streams/faust_workarounds.py against Faust's own classes: the behaviour, then the fix.
 
 Reading skipped messages (section 2) is shown by test_durable_state.py and the worker crash test,
-the guard (3) by test_offset_guard.py; sections 1, 2's commit and 5 here, with Faust's real classes.
+the guard (3) by test_offset_guard.py; section 1 and section 2's commit here, with Faust's real classes.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from streams.faust_workarounds import (
     FlushingTransactionManager,
     count_gap_as_acked,
     install_commit_drain,
-    send_changelog_value,
 )
 
 
@@ -66,26 +65,6 @@ def test_exactly_once_commits_drain_the_buffer_first() -> None:
     app = faust.App("eos", broker="kafka://localhost:1", processing_guarantee="exactly_once")
     install_commit_drain(app, exactly_once=True)
     assert app.transport.TransactionManager is FlushingTransactionManager
-
-
-class RecordingTable:
-    def __init__(self) -> None:
-        self.sent: list[tuple[int, str, Any, str | None]] = []
-
-    def send_changelog(self, partition: int, key: str, value: Any, value_serializer: str | None = None) -> None:
-        self.sent.append((partition, key, value, value_serializer))
-
-
-def test_deletions_and_encoded_checkpoints_go_raw_and_values_as_json() -> None:
-    table = RecordingTable()
-    send_changelog_value(table, 1, "tickets|A", None)
-    send_changelog_value(table, 1, "~journal|1|x", b'{"v":2}')
-    send_changelog_value(table, 1, "tickets|B", {"n": 1})
-    assert table.sent == [
-        (1, "tickets|A", None, "raw"),  # JSON would send b"null", which a compacted topic keeps
-        (1, "~journal|1|x", b'{"v":2}', "raw"),
-        (1, "tickets|B", {"n": 1}, None),
-    ]
 
 
 def test_a_gap_the_worker_read_itself_lets_faust_commit_past_it() -> None:
