@@ -10,6 +10,7 @@ selectable (streams/README.md says what was measured with each).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import UTC, datetime
 from typing import Any
@@ -32,11 +33,13 @@ from streams.faust_workarounds import (
     SkippedOffsetGuard,
     count_gap_as_acked,
     drain_producer_buffer,
+    install_commit_dedup,
     install_commit_drain,
     stop_uncommitted,
 )
 from streams.options import worker_datadir
 from streams.processor import EventProcessor, StreamOptions
+from streams.task_dump import describe_faust_consumer, install_task_dump
 
 __all__ = ["EXIT_PROCESSING_FAILED", "app_id", "changelog_topic_names", "create_app", "encode"]
 
@@ -150,12 +153,17 @@ def create_app(settings: PantauSettings, catalog: Catalog, nik_key: bytes) -> fa
 
     runner = BatchRunner(checkpointer, send, read_gap, drain, publish_changelog, gap_done)
 
+    # The agent's batch and a flush on revocation must not interleave their changelog messages (a
+    # checkpoint's chunks stay together, a flush covers only whole batches).
+    state_lock = asyncio.Lock()
+
     @app.agent(events_topic)
     async def process_events(stream: Any) -> None:
         batches = stream.take_events(settings.stream_batch_max_events, within=settings.stream_batch_max_wait_s)
         async for batch in batches:
             try:
-                await runner.run(batch)
+                async with state_lock:
+                    await runner.run(batch)
             except BatchFailed as failed:
                 stop_uncommitted(failed.position)
             except Exception:
@@ -164,7 +172,8 @@ def create_app(settings: PantauSettings, catalog: Catalog, nik_key: bytes) -> fa
     @app.on_partitions_revoked.connect  # type: ignore[arg-type]
     async def on_revoked(sender: Any, revoked: set[TP], **_: Any) -> None:
         """Flush before Faust recovers the table again (it overlays the changelog on memory), then recover anew."""
-        await runner.flush()
+        async with state_lock:
+            await runner.flush()
         state.forget({tp.partition for tp in revoked if tp.topic == events_name})
 
     if settings.stream_live_tick_s > 0:
@@ -187,6 +196,10 @@ def create_app(settings: PantauSettings, catalog: Catalog, nik_key: bytes) -> fa
                     breaches_topic, output.key.encode(), orjson.dumps(output.value), None, None, None
                 )
 
+    @app.task  # type: ignore[untyped-decorator]
+    async def listen_for_task_dumps() -> None:
+        install_task_dump(lambda: describe_faust_consumer(app.consumer))
+
     guard = SkippedOffsetGuard(topics.EVENTS.name(prefix))
 
     @app.timer(interval=settings.stream_offset_guard_s)  # type: ignore[untyped-decorator]
@@ -194,4 +207,5 @@ def create_app(settings: PantauSettings, catalog: Catalog, nik_key: bytes) -> fa
         await guard.check(app.consumer)
 
     install_commit_drain(app, exactly_once=settings.stream_guarantee == "exactly_once")
+    install_commit_dedup(app)
     return app

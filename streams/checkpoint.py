@@ -129,6 +129,13 @@ class BatchCheckpointer:
         self._clock = clock
         self._last_flush = clock()
 
+    def needs_recovery(self, partition: int) -> bool:
+        return self._state.needs_recovery(partition)
+
+    def applied(self, partition: int) -> int | None:
+        """The last offset of `partition` in the state."""
+        return self._state.applied(partition)
+
     def recover(self, partition: int) -> list[JournaledOutput]:
         """Step 1: outputs to send again before the partition's first batch (empty if recovered already)."""
         if not self._state.needs_recovery(partition):
@@ -211,8 +218,9 @@ class BatchRunner:
     ) -> None:
         """`publish_changelog`: sends the changelog messages the state queued, in order; the runner
         calls it after each step that queued some, before anything that depends on them.
-        `gap_done`: told of every gap once its checkpoint is sent, so Faust may commit past it
-        (faust_workarounds.count_gap_as_acked); None where nothing commits (the crash model)."""
+        `gap_done`: told of offsets the state holds that Faust did not deliver (a gap once its
+        checkpoint is sent; after a recovery, every offset up to the recovered one), so Faust may
+        commit past them (faust_workarounds.count_gap_as_acked); None where nothing commits."""
         self._checkpointer = checkpointer
         self._send = send
         self._read_gap = read_gap
@@ -235,10 +243,16 @@ class BatchRunner:
 
     async def run_partition(self, partition: int, messages: list[Message]) -> None:
         checkpointer = self._checkpointer
+        recovering = checkpointer.needs_recovery(partition)
         resent = checkpointer.recover(partition)
         await self._publish_changelog()  # deletions of a torn checkpoint
         for output in resent:
             await self._send(output, partition)
+        applied = checkpointer.applied(partition)
+        if recovering and applied is not None and self._gap_done is not None:
+            # Every offset up to `applied` is in the recovered state; Faust may never deliver (or ack)
+            # some of them after a restart, and its commit would wait on them for good.
+            await self._gap_done(partition, 0, applied + 1)
         admitted = checkpointer.admitted(partition, messages)
         gaps = checkpointer.missing(partition, [message.offset for message in admitted])
         if gaps:

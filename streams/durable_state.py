@@ -215,7 +215,13 @@ class DurableState:
         by_offset: dict[int, list[tuple[str, dict[str, Any]]]] = {}
         for key in sorted(key for key in self.data if key.startswith(prefix)):
             record = self.data.pop(key)
+            if self._key_partition is not None:
+                self._key_partition.pop(key, None)
             by_offset.setdefault(int(record["o"]), []).append((key, record))
+        if marker is not None:  # covered by the flushed values already: a sealed flush lost its deletions
+            for offset in [offset for offset in by_offset if offset <= int(marker["o"])]:
+                for key, _ in by_offset.pop(offset):
+                    self._changelog.send(partition, key, None)
         journaled = {offset: chunks for offset, chunks in ledger.journaled}
         outputs: list[JournaledOutput] = []
         whole = True
@@ -263,9 +269,12 @@ class DurableState:
         ledger.applied = offset
         ledger.journaled.append((offset, len(chunks)))
         ledger.dirty.update(dict.fromkeys(writes))
-        if self._key_partition is not None:
-            for key in writes:
-                self._key_partition[key] = partition
+        if self._key_partition is not None:  # so Faust can drop a moved partition's keys; deleted keys need none
+            for key, value in writes.items():
+                if value is None:
+                    self._key_partition.pop(key, None)
+                else:
+                    self._key_partition[key] = partition
 
     def sent(self, partition: int, offset: int) -> None:
         """Every output of the batch ending at `offset` is with the producer: a flush may now cover it."""

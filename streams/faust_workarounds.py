@@ -18,7 +18,9 @@ stall data. Each section names the behaviour, the fix, and the test that shows i
    step 2) sees the gap in offsets and reads the missing ones with this group-less consumer.
    Faust never acks what it dropped, so its committed offset would stop before them for good; once
    their checkpoint is sent, `count_gap_as_acked` enters them in Faust's own gap bookkeeping (the
-   one it keeps for offsets without messages), and its next commit moves past them.
+   one it keeps for offsets without messages), and its next commit moves past them. The same for
+   the offsets a recovered state already holds (from Faust's committed offset up to the recovered
+   one): Faust drops some of those too after a restart, and nothing would ever ack them.
    Shown by tests/unit/streams/test_durable_state.py (a restart that skips fills the gap) and
    tests/integration/test_worker_crash.py (the log line "were skipped; reading them first").
 3. Committed offsets stuck before dropped messages (`SkippedOffsetGuard`). Faust never acks the
@@ -29,6 +31,15 @@ stall data. Each section names the behaviour, the fix, and the test that shows i
 4. An agent restarted past a failed event (`stop_uncommitted`). When an agent raises, Faust logs
    it and restarts the agent on the next event, so the failed batch's effects are silently lost.
    The worker ends the process instead, committing nothing (exit 70); `pantau up` restarts it.
+6. Commits stalled by an offset listed twice (`install_commit_dedup`). Faust's commit takes the
+   first run of consecutive acked offsets (`Consumer._new_offset`), after merging in its gap
+   intervals without checking whether those offsets were acked already. After a seek back
+   (the guard of section 3, a restart) an offset can thus be listed twice, the run ends at the
+   duplicate, and the committed offset crept forward one run per commit (the supervision e2e
+   test: 2,500 events to go after a kill -9, a few offsets per commit). The installed version
+   drops duplicates before looking for the run; otherwise it is Faust's. Shown by
+   tests/unit/streams/test_faust_workarounds.py and tests/e2e/test_up_supervision.py.
+
 (Faust's changelog send path, which sent a deletion as b"null" through the table's JSON serializer
 and cost a fifth of the worker's time, is no longer used: streams/app.py `QueuedChangelog` sends the
 state's changelog messages straight to the producer, a deletion as a real tombstone.)
@@ -41,12 +52,14 @@ import logging
 import os
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from functools import partial
 from typing import Any, NoReturn
 
 import faust
 from aiokafka import AIOKafkaConsumer, TopicPartition  # type: ignore[import-untyped]
 from faust.transport.consumer import TransactionManager
 from faust.types import TP, AppT
+from faust.utils.functional import consecutive_numbers
 
 from pantau.errors import PantauError
 
@@ -157,16 +170,26 @@ class GapReader:
 
 
 async def count_gap_as_acked(consumer: Any, tp: TP, start: int, end: int) -> None:
-    """Let Faust commit past [start, end), which the worker read and checkpointed itself.
+    """Let Faust commit past [start, end), offsets the worker's state holds though Faust never acked them.
 
-    Faust's commit takes the highest offset up to which every offset is acked or a registered gap
-    (`Consumer._new_offset`); its fetcher registers gaps only for offsets it never saw. Without this
-    the committed offset stayed before the dropped messages, and the guard below had to seek back,
-    which under load let the committed offset advance by a few messages per check (seen in the
-    supervision e2e test: 4 offsets per 5 s after a kill -9).
+    Each offset is acked as `Consumer.ack` would (its index and its sorted list), never twice: Faust's
+    commit takes the first run of consecutive acked offsets (`Consumer._new_offset`), so an offset
+    listed twice (what its own gap bookkeeping does when a gap offset is delivered later, as after
+    a seek back) ends the run there, and the committed offset then crept forward one run per
+    commit: 4 offsets per 5 s in the supervision e2e test after a kill -9. Offsets below the
+    committed one are no longer Faust's concern; with nothing committed yet, nothing is added (Faust
+    reads the partition from its start and acks what it delivers).
     """
-    if end > start:
-        await consumer._add_gap(tp, start, end - 1)  # Faust's interval includes its end
+    committed = consumer._committed_offset.get(tp)
+    if committed is None:
+        return
+    index = consumer._acked_index[tp]
+    added = [offset for offset in range(max(start, committed), end) if offset not in index]
+    if added:
+        index.update(added)
+        acked = consumer._acked[tp]
+        acked.extend(added)
+        acked.sort()
 
 
 # --- 3. committed offsets stuck before dropped messages ---------------------------------------------
@@ -226,3 +249,35 @@ def stop_uncommitted(position: str) -> NoReturn:
     )
     logging.shutdown()
     os._exit(EXIT_PROCESSING_FAILED)
+
+
+# --- 6. commits stalled by an offset listed twice -------------------------------------------------
+
+
+def new_offset_without_duplicates(consumer: Any, tp: TP) -> int | None:
+    """Faust 0.15.3's `Consumer._new_offset`, with each acked offset counted once."""
+    acked = consumer._acked[tp]
+    if not acked:
+        return None
+    max_offset = max(acked)
+    gap_for_tp = consumer._gap[tp]
+    if gap_for_tp:
+        candidates = sorted(gap_for_tp.overlap(0, max_offset), key=lambda interval: interval.begin)
+        if candidates:
+            gap_offsets = [offset for interval in candidates for offset in range(interval.begin, interval.end)]
+            acked.extend(gap_offsets)
+            gap_for_tp.chop(0, max(gap_offsets[-1], max_offset + 1))
+    acked[:] = sorted(set(acked))
+    committed = consumer._committed_offset[tp]
+    if committed and min(acked) - committed > 1:
+        return None
+    batch = next(consecutive_numbers(acked))
+    acked[: len(batch)] = []
+    consumer._acked_index[tp].difference_update(batch)
+    return int(batch[-1]) + 1
+
+
+def install_commit_dedup(app: faust.App) -> None:
+    """Make `app`'s consumer count each acked offset once when it computes what to commit."""
+    consumer: Any = app.consumer
+    consumer._new_offset = partial(new_offset_without_duplicates, consumer)

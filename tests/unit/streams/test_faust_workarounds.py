@@ -18,6 +18,7 @@ from faust.types import TP
 from streams.faust_workarounds import (
     FlushingTransactionManager,
     count_gap_as_acked,
+    install_commit_dedup,
     install_commit_drain,
 )
 
@@ -67,17 +68,49 @@ def test_exactly_once_commits_drain_the_buffer_first() -> None:
     assert app.transport.TransactionManager is FlushingTransactionManager
 
 
-def test_a_gap_the_worker_read_itself_lets_faust_commit_past_it() -> None:
-    async def scenario() -> tuple[int | None, int | None]:
+def test_a_gap_the_worker_read_itself_lets_faust_commit_past_it_once() -> None:
+    async def scenario() -> tuple[int | None, int | None, int | None]:
         app = faust.App("gaps", broker="kafka://localhost:1")
         consumer: Any = app.consumer
         tp = TP("pantau.events", 0)
-        consumer._committed_offset[tp] = 9
-        consumer._acked[tp] = [30, 31, 32]  # Faust dropped 10..29 and acked what came after
+        consumer._committed_offset[tp] = 10
+        for offset in (30, 31, 32):  # Faust dropped 10..29 and acked what came after
+            consumer._acked_index[tp].add(offset)
+            consumer._acked[tp].append(offset)
         before = consumer._new_offset(tp)
-        await count_gap_as_acked(consumer, tp, 10, 30)
-        return before, consumer._new_offset(tp)
+        await count_gap_as_acked(consumer, tp, 5, 31)  # the state holds up to 30
+        # Faust later delivers some of them again (a seek back): acking them must change nothing
+        message = SimpleNamespace(acked=False, tp=tp, offset=12, topic="pantau.events")
+        consumer.app.topics.acks_enabled_for = lambda topic: True
+        consumer.ack(message)
+        after = consumer._new_offset(tp)
+        consumer._committed_offset[tp] = after
+        return before, after, consumer._new_offset(tp)
 
-    before, after = asyncio.run(scenario())
+    before, after, rest = asyncio.run(scenario())
     assert before is None, "Faust's own bookkeeping: nothing to commit past the dropped messages"
-    assert after == 33
+    assert after == 33, "one run of consecutive offsets up to the last acked"
+    assert rest is None, "nothing left over: no offset was listed twice"
+
+
+def test_an_offset_listed_twice_stalls_faust_commits_and_the_installed_version_counts_it_once() -> None:
+    def listed_twice(consumer: Any, tp: TP) -> None:
+        consumer._committed_offset[tp] = 100
+        for offset in range(100, 110):
+            consumer._acked_index[tp].add(offset)
+            consumer._acked[tp].append(offset)
+        consumer._gap[tp].addi(103, 106)  # Faust's gap bookkeeping, for offsets also delivered after a seek
+
+    async def scenario() -> tuple[int | None, int | None]:
+        tp = TP("pantau.events", 0)
+        faust_consumer: Any = faust.App("dup-faust", broker="kafka://localhost:1").consumer
+        listed_twice(faust_consumer, tp)
+        app = faust.App("dup-fixed", broker="kafka://localhost:1")
+        install_commit_dedup(app)
+        fixed: Any = app.consumer
+        listed_twice(fixed, tp)
+        return faust_consumer._new_offset(tp), fixed._new_offset(tp)
+
+    faust_offset, fixed_offset = asyncio.run(scenario())
+    assert faust_offset == 104, "Faust's run ends at the first offset listed twice"
+    assert fixed_offset == 110, "every acked offset committed"
