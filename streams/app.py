@@ -129,7 +129,7 @@ def create_app(settings: PantauSettings, catalog: Catalog, nik_key: bytes) -> fa
     gaps = GapReader(aiokafka_connection_config(settings), events_name)
 
     async def send(output: JournaledOutput, partition: int) -> None:
-        """Straight to the producer (or, under exactly_once, the partition's transaction), not through
+        """Straight to the producer (under exactly_once, Faust's transaction manager), not through
         `Topic.send`, whose per-message bookkeeping cost a third of the worker's time."""
         producer = await app.maybe_start_producer()
         await producer.send(output.topic, output.key.encode(), output.value, partition, None, None)

@@ -21,14 +21,15 @@ PANTAU_STREAM_BATCH_MAX_WAIT_S), per partition, in order:
    and every reader keep the highest `_version`; dead letters are never coalesced.
 5. Checkpoint: one changelog record (chunked only when large, applied only whole) with the final
    value of every key the batch wrote, the coalesced outputs, and the batch's last offset.
-6. Send the outputs to their topics, to the input's partition (under exactly_once that puts them in
-   the input partition's transaction), and mark the batch sent.
+6. Send the outputs to their topics, to the input's partition (meant to put them in the input
+   partition's transaction under exactly_once; unproven, see streams/README.md), and mark the
+   batch sent.
 
 After the batch: 7. flush, at most every PANTAU_STREAM_FLUSH_INTERVAL_S or when many checkpoints
 wait: the current value of every key changed since the last flush, then (once Kafka has them) an
 applied marker and the deletion of the checkpoints they cover. 8. Faust acks the batch's events
 once the loop asks for the next batch, and commits their offsets only after its producer buffer and
-the Kafka producer are drained (faust_workarounds.drain_before_commit). Offsets therefore never run
+the Kafka producer are drained (faust_workarounds.install_commit_drain). Offsets therefore never run
 ahead of the checkpoints; correctness does not rest on them, only how much a restart re-reads.
 
 A batch that cannot be processed stops the worker uncommitted (exit 70): nothing of it is in a
