@@ -32,7 +32,6 @@ from streams.faust_workarounds import (
     GapReader,
     SkippedOffsetGuard,
     count_gap_as_acked,
-    drain_producer_buffer,
     install_commit_dedup,
     install_commit_drain,
     stop_uncommitted,
@@ -141,17 +140,14 @@ def create_app(settings: PantauSettings, catalog: Catalog, nik_key: bytes) -> fa
         except GapNotReadable:
             stop_uncommitted(f"{partition}/{start} (the skipped offsets could not be read)")
 
-    async def drain() -> None:
-        await drain_producer_buffer(app)
-        await app.producer.flush()
-
     async def gap_done(partition: int, start: int, end: int) -> None:
         await count_gap_as_acked(app.consumer, TP(events_name, partition), start, end)
 
     async def publish_changelog() -> None:
         await changelog.publish(await app.maybe_start_producer())
 
-    runner = BatchRunner(checkpointer, send, read_gap, drain, publish_changelog, gap_done)
+    # `producer.flush` drains Faust's buffer too (install_commit_drain), then the Kafka producer.
+    runner = BatchRunner(checkpointer, send, read_gap, app.producer.flush, publish_changelog, gap_done)
 
     # The agent's batch and a flush on revocation must not interleave their changelog messages (a
     # checkpoint's chunks stay together, a flush covers only whole batches).

@@ -48,7 +48,7 @@ from typing import Any
 import orjson
 
 from pantau.kafka import topics
-from streams.durable_state import DurableState, JournaledOutput
+from streams.durable_state import DurableState, FlushPlan, JournaledOutput
 from streams.processor import EventProcessor, Output
 
 LOG = logging.getLogger("pantau.streams")
@@ -195,12 +195,12 @@ class BatchCheckpointer:
             or self._state.pending_records() >= MAX_PENDING_CHECKPOINTS
         )
 
-    def flush_values(self) -> Any:
+    def flush_values(self) -> FlushPlan:
         """Step 7, first half: send the changed values; the caller waits until Kafka has them, then `seal`s."""
         self._last_flush = self._clock()
         return self._state.flush_base()
 
-    def seal(self, plan: Any) -> None:
+    def seal(self, plan: FlushPlan) -> None:
         """Step 7, second half: applied markers and deletion of the checkpoints the values cover."""
         self._state.seal(plan)
 
