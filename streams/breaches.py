@@ -13,7 +13,6 @@ from typing import Any
 
 from pantau.catalog import Catalog
 from pantau.kafka import topics
-from streams.decoded import DecodedCache
 from streams.logic.live_breaches import (
     WaitingIndex,
     completed_breach_row,
@@ -23,6 +22,10 @@ from streams.logic.live_breaches import (
 )
 from streams.logic.ticket_lifecycle import FactEmission, TicketState
 from streams.state import OfficeClock, Output, Stores
+from streams.typed_state import TypedStore
+
+WAITING = TypedStore(WaitingIndex.from_dict, WaitingIndex.to_dict)
+"""The waiting store: office -> its WaitingIndex (the tickets waiting now)."""
 
 
 def live_output(row: dict[str, Any]) -> Output:
@@ -41,11 +44,10 @@ class BreachTracker:
 
     def __init__(self, catalog: Catalog) -> None:
         self._catalog = catalog
-        self._indexes = DecodedCache(WaitingIndex.from_dict, WaitingIndex.to_dict)
 
     def sync(self, state: TicketState, stores: Stores) -> None:
         """Put the ticket in, or take it out of, its office's queue after one of its events."""
-        index = self._indexes.load(stores.waiting, state.office_id)
+        index = WAITING.load(stores.waiting, state.office_id)
         issued = state.issued
         if state.waiting and issued is not None and not state.expired:
             target_s = self._catalog.service(issued.service_code).target_wait_s
@@ -53,25 +55,24 @@ class BreachTracker:
         else:
             changed = index.remove(state.ticket_id)
         if changed:
-            self._indexes.save(stores.waiting, state.office_id, index)
+            WAITING.save(stores.waiting, state.office_id, index)
 
     def forget(self, office_id: str, ticket_id: str, stores: Stores) -> None:
         """Take an expired ticket out of the queue."""
-        index = self._indexes.load(stores.waiting, office_id)
+        index = WAITING.load(stores.waiting, office_id)
         if index.remove(ticket_id):
-            self._indexes.save(stores.waiting, office_id, index)
+            WAITING.save(stores.waiting, office_id, index)
 
     def check(self, office_id: str, now: datetime, stores: Stores) -> list[Output]:
         """Live breaches of tickets waiting past target at office time `now`, each sent once."""
-        stored = stores.waiting.get(office_id)
-        if not stored:
+        if office_id not in stores.waiting:
             return []
-        index = self._indexes.load(stores.waiting, office_id)
+        index = WAITING.load(stores.waiting, office_id)
         late = index.past_target(now)
         if not late:
             return []
         index.mark_reported([waiting.ticket_id for waiting in late])
-        self._indexes.save(stores.waiting, office_id, index)
+        WAITING.save(stores.waiting, office_id, index)
         return [
             live_output(live_breach_row(office_id, w.ticket_id, w.service_code, w.issued_at, w.target_s)) for w in late
         ]
@@ -90,7 +91,7 @@ class BreachTracker:
 
     def replay(self, state: TicketState, stores: Stores) -> list[Output]:
         """The breach rows a ticket has sent so far, for an event already in the state."""
-        index = self._indexes.load(stores.waiting, state.office_id)
+        index = WAITING.load(stores.waiting, state.office_id)
         issued = state.issued
         if index.is_reported(state.ticket_id) and issued is not None:
             target_s = self._catalog.service(issued.service_code).target_wait_s
@@ -131,15 +132,14 @@ class LiveBreachTicker:
         """live_wait messages for tickets waiting past target at wall-clock `now` not sent before."""
         outputs = []
         for office in self._catalog.offices:
-            stored = stores.waiting.get(office.id)
             clock = OfficeClock.load(stores.clocks, office.id)
-            if not stored or clock.latest is None:
+            if office.id not in stores.waiting or clock.latest is None:
                 self._sent.pop(office.id, None)
                 continue
             if not clock.live:
                 continue  # replayed or backfilled: its event clock decides
             day_start = office.day_start(now)
-            index = WaitingIndex.from_dict(stored)
+            index = WAITING.load(stores.waiting, office.id)  # read only: the ticker never writes
             sent = {ticket_id for ticket_id in self._sent.get(office.id, set()) if ticket_id in index}
             for waiting in index.past_target(now):
                 if waiting.ticket_id in sent or waiting.issued_at < day_start:

@@ -43,6 +43,7 @@ from typing import Any, Protocol
 import orjson
 
 from streams.state import Stores
+from streams.typed_state import dumps
 
 JOURNAL_PREFIX = "~journal|"
 APPLIED_PREFIX = "~applied|"
@@ -78,8 +79,9 @@ class _Ledger:
     """The last offset whose outputs were all handed to the producer: a flush covers no further."""
     journaled: list[tuple[int, int]] = field(default_factory=list)
     """(last offset, chunk count) of the checkpoints in the changelog and not yet deleted."""
-    dirty: dict[str, None] = field(default_factory=dict)
-    """Keys written since the last flush (insertion ordered, no duplicates)."""
+    dirty: dict[str, bytes | None] = field(default_factory=dict)
+    """Keys written since the last flush, each with its current value as encoded by the checkpoint
+    that wrote it last (None: deleted); a flush sends these bytes, so no value is encoded twice."""
 
 
 @dataclass(frozen=True)
@@ -102,16 +104,27 @@ def applied_key(partition: int) -> str:
     return f"{APPLIED_PREFIX}{partition}"
 
 
+def encode_writes(writes: dict[str, Any]) -> dict[str, bytes | None]:
+    """Each written value as JSON (None: deleted); values kept as objects (streams/typed_state.py)
+    are encoded here, the one time per checkpoint."""
+    return {key: None if value is None else dumps(value) for key, value in writes.items()}
+
+
 def encode_checkpoint(
-    offset: int, writes: dict[str, Any], outputs: Sequence[JournaledOutput], limit: int = MAX_RECORD_BYTES
+    offset: int, writes: dict[str, bytes | None], outputs: Sequence[JournaledOutput], limit: int = MAX_RECORD_BYTES
 ) -> list[bytes]:
     """The chunks of one checkpoint, each at most `limit` bytes unless a single item is larger.
 
-    Output values are embedded as JSON (orjson.Fragment: no second encoding, no string escaping).
+    `writes`: as `encode_writes` gives them. Values are embedded as the JSON they already are
+    (orjson.Fragment: no second encoding, no string escaping).
     """
-    items: list[tuple[str, Any]] = list(writes.items())
+    items = [(key, None if value is None else orjson.Fragment(value)) for key, value in writes.items()]
     total = len(items) + len(outputs)
-    parts = 1
+    # A first guess from the sizes already known (each item costs its bytes plus a little framing),
+    # so a large checkpoint is usually encoded once rather than once per doubling.
+    size = sum(len(key) + len(value or b"") + 8 for key, value in writes.items())
+    size += sum(len(o.topic) + len(o.key) + len(o.value) + 12 for o in outputs)
+    parts = max(1, min(total, -(-size * 10 // (limit * 9))))
     while True:
         chunks = []
         for index in range(parts):
@@ -249,7 +262,7 @@ class DurableState:
             self.data.pop(key, None)
         else:
             self.data[key] = value
-        self._ledgers[partition].dirty[key] = None
+        self._ledgers[partition].dirty[key] = None if value is None else orjson.dumps(value)
 
     def forget(self, partitions: set[int]) -> None:
         """Partitions revoked: recover them again if they come back (Faust may have restored them anew)."""
@@ -262,13 +275,14 @@ class DurableState:
     def finish(self, partition: int, offset: int, outputs: Sequence[JournaledOutput]) -> None:
         """The batch ending at `offset` is applied: send its checkpoint, before anything that depends on it."""
         ledger = self._ledgers.setdefault(partition, _Ledger())
-        writes, self._writes = self._writes, {}
+        writes = encode_writes(self._writes)
+        self._writes = {}
         chunks = encode_checkpoint(offset, writes, outputs, self._max_record_bytes)
         for index, chunk in enumerate(chunks):
             self._changelog.send(partition, journal_key(partition, offset, index), chunk)
         ledger.applied = offset
         ledger.journaled.append((offset, len(chunks)))
-        ledger.dirty.update(dict.fromkeys(writes))
+        ledger.dirty.update(writes)
         if self._key_partition is not None:  # so Faust can drop a moved partition's keys; deleted keys need none
             for key, value in writes.items():
                 if value is None:
@@ -290,8 +304,8 @@ class DurableState:
         for partition, ledger in self._ledgers.items():
             if not ledger.journaled or ledger.sent is None:
                 continue
-            for key in ledger.dirty:
-                self._changelog.send(partition, key, self.data.get(key))
+            for key, value in ledger.dirty.items():
+                self._changelog.send(partition, key, value)
             ledger.dirty = {}
             through[partition] = ledger.sent
         return FlushPlan(through)

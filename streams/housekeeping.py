@@ -24,6 +24,7 @@ from streams.logic.ticket_lifecycle import TicketState
 from streams.options import StreamOptions
 from streams.signals import TICKET_EXPIRED, signal_output
 from streams.state import OfficeClock, Output, Stores, sweep_hour
+from streams.typed_state import TICKETS
 
 
 class Housekeeping:
@@ -71,10 +72,9 @@ class Housekeeping:
         return outputs
 
     def _ticket_due(self, key: str, clock: OfficeClock, stores: Stores) -> list[Output]:
-        stored = stores.tickets.get(key)
-        if stored is None or clock.latest is None:
+        if key not in stores.tickets or clock.latest is None:
             return []
-        state = TicketState.from_dict(stored)
+        state = TICKETS.load(stores.tickets, key)
         if state.expired:
             if state.is_stale(clock.latest, self._horizon_s):
                 del stores.tickets[key]
@@ -82,7 +82,7 @@ class Housekeeping:
         if not state.is_stale(clock.latest, self._ttl_s):
             return []
         state.expired = True
-        stores.tickets[key] = state.to_dict()
+        TICKETS.save(stores.tickets, key, state)
         self._breaches.forget(state.office_id, state.ticket_id, stores)
         since = state.touched_at or state.last_event_at
         assert since is not None

@@ -29,7 +29,6 @@ from pantau.contract.models import CounterOpened, Event
 from pantau.kafka import topics
 from streams.breaches import BreachTracker, LiveBreachTicker
 from streams.complaint_deadlines import ComplaintDeadlines
-from streams.decoded import DecodedCache
 from streams.event_ids import EventIds, content_digest
 from streams.housekeeping import Housekeeping
 from streams.logic.complaints import ComplaintState
@@ -40,15 +39,12 @@ from streams.options import StreamOptions
 from streams.signals import SignalDetectors
 from streams.state import OfficeClock, Output, Store, Stores
 from streams.survey_dedup import SurveyDedup
+from streams.typed_state import TICKETS, TypedStore
 from streams.windowing import WindowWriter, window_key
 
 __all__ = ["EventProcessor", "Output", "Store", "Stores", "StreamOptions", "window_key"]
 
 IKM_PERIODS = ("month", "quarter", "year")
-TICKET_CACHE_LIMIT = 4096
-"""Decoded ticket states kept in memory, most recently saved first: the tickets in the queues now."""
-IKM_CACHE_LIMIT = 1024
-"""Decoded IKM sums kept in memory: three periods per office are current at any time."""
 _TICKET_TYPES = {"ticket.issued", "ticket.called", "service.started", "service.completed", "ticket.abandoned"}
 
 
@@ -71,10 +67,6 @@ class EventProcessor:
         self._housekeeping = Housekeeping(self._breaches, self._deadlines, options)
         self._survey_ids = SurveyDedup(options.survey_dedup_s)
         self._event_ids = EventIds(options.late_horizon_s)
-        self._tickets = DecodedCache(TicketState.from_dict, TicketState.to_dict, limit=TICKET_CACHE_LIMIT)
-        self._ikm_sums: DecodedCache[tuple[IkmAccumulator, int]] = DecodedCache(
-            _decode_ikm, _encode_ikm, limit=IKM_CACHE_LIMIT
-        )
 
     def process(self, raw: bytes, position: str, stores: Stores, received_at: datetime) -> list[Output]:
         """Validate one raw event and return every message it causes (a dead letter if invalid).
@@ -144,16 +136,15 @@ class EventProcessor:
         """`encoded`: the event's contract JSON, kept as its form in the stored state."""
         key = f"{event.office_id}|{event.ticket_id}"
         stored = stores.tickets.get(key)
-        state = self._tickets.load(stores.tickets, key) if stored else TicketState(event.office_id, event.ticket_id)
-        if not state.apply(event):
-            self._tickets.forget(key)  # a losing event may have changed it, and it is not saved
+        state = TICKETS.load(stores.tickets, key) if stored else TicketState(event.office_id, event.ticket_id)
+        if not state.apply(event):  # unchanged (a duplicate or a losing tie): nothing to save
             return self._replay_ticket(key, state, stores)
         state.remember_json(event, encoded)
         touched_before = state.touched_at if stored else None
         assert clock.latest is not None
         state.touch(clock.latest)
         emission = state.emit(self._catalog)
-        self._tickets.save(stores.tickets, key, state)
+        TICKETS.save(stores.tickets, key, state)
         self._housekeeping.schedule_ticket(state, touched_before, clock, stores)
         self._breaches.sync(state, stores)
         outputs = self._signals.queue_jumps(event, state, stores)
@@ -279,12 +270,12 @@ class EventProcessor:
         """The current IKM rows of the periods holding `at`, unchanged (for replays)."""
         outputs = []
         for kind, period, key in self._ikm_periods(office_id, at):
-            stored = stores.ikm.get(key)
-            if stored is None:
+            if key not in stores.ikm:
                 continue
-            row = IkmAccumulator.from_dict(stored).to_row(office_id, kind, period)  # type: ignore[arg-type]
+            accumulator, version = IKM_SUMS.load(stores.ikm, key)
+            row = accumulator.to_row(office_id, kind, period)  # type: ignore[arg-type]
             if row is not None:
-                outputs.append(Output(topics.IKM, key, {**row, "_version": stored["_version"]}))
+                outputs.append(Output(topics.IKM, key, {**row, "_version": version}))
         return outputs
 
     def _ikm(
@@ -292,12 +283,12 @@ class EventProcessor:
     ) -> list[Output]:
         outputs = []
         for kind, period, key in self._ikm_periods(office_id, at):
-            accumulator, version = self._ikm_sums.load(stores.ikm, key) if key in stores.ikm else (IkmAccumulator(), 0)
+            accumulator, version = IKM_SUMS.load(stores.ikm, key) if key in stores.ikm else (IkmAccumulator(), 0)
             version += 1
             if scores is not None:
                 accumulator.add_survey(scores)
             accumulator.add_served(served)
-            self._ikm_sums.save(stores.ikm, key, (accumulator, version))
+            IKM_SUMS.save(stores.ikm, key, (accumulator, version))
             row = accumulator.to_row(office_id, kind, period)  # type: ignore[arg-type]
             if row is not None:
                 outputs.append(Output(topics.IKM, key, {**row, "_version": version}))
@@ -311,3 +302,6 @@ def _decode_ikm(stored: Any) -> tuple[IkmAccumulator, int]:
 def _encode_ikm(sums: tuple[IkmAccumulator, int]) -> dict[str, Any]:
     accumulator, version = sums
     return {**accumulator.to_dict(), "_version": version}
+
+IKM_SUMS: TypedStore[tuple[IkmAccumulator, int]] = TypedStore(_decode_ikm, _encode_ikm)
+"""The ikm store: office|period kind|first day -> the period's sums and their row version."""

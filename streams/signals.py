@@ -16,13 +16,13 @@ from typing import Any
 from pantau.catalog import Catalog
 from pantau.contract.models import CounterOpened, TicketIssued
 from pantau.kafka import topics
-from streams.decoded import DecodedCache
 from streams.logic.fairness import QueueJump, QueueJumpDetector
 from streams.logic.punctuality import CounterPunctuality
 from streams.logic.sla import RollingCounts, evaluate_burn
 from streams.logic.ticket_lifecycle import TicketEvent, TicketState
 from streams.options import StreamOptions
 from streams.state import Output, Stores
+from streams.typed_state import TypedStore
 
 QUEUE_JUMP = "queue_jump"
 LATE_OPENING = "late_opening"
@@ -81,7 +81,7 @@ class SignalDetectors:
     def __init__(self, catalog: Catalog, options: StreamOptions) -> None:
         self._catalog = catalog
         self._options = options
-        self._detectors: DecodedCache[QueueJumpDetector | None] = DecodedCache(_decode_detector, _encode_detector)
+        self._detectors: TypedStore[QueueJumpDetector | None] = TypedStore(_decode_detector, _encode_detector)
 
     # -- queue jumps ---------------------------------------------------------------------------
 

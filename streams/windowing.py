@@ -19,14 +19,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pantau.kafka import topics
-from streams.decoded import DecodedCache
 from streams.logic.windows import WindowAccumulator, WindowUpdate, classify_lateness, window_end
 from streams.options import StreamOptions
 from streams.signals import LATE_EVENT, signal_output
 from streams.state import OfficeClock, Output, Stores
-
-WINDOW_CACHE_LIMIT = 4096
-"""Decoded window accumulators kept in memory, most recently saved first: the windows tickets end in now."""
+from streams.typed_state import TypedStore
 
 
 def _decode_window(stored: Any) -> tuple[WindowAccumulator, int]:
@@ -48,16 +45,12 @@ class WindowWriter:
 
     def __init__(self, options: StreamOptions) -> None:
         self._options = options
-        self._windows: DecodedCache[tuple[WindowAccumulator, int]] = DecodedCache(
-            _decode_window, _encode_window, limit=WINDOW_CACHE_LIMIT
-        )
 
     def apply(self, changes: list[tuple[WindowUpdate, int]], clock: OfficeClock, stores: Stores) -> list[Output]:
         """Apply (update, +1/-1) pairs; rows of the windows changed and late_event signals of the others."""
         grace_s = self._options.late_horizon_s
-        # Each window is decoded once and encoded once however many of the changes it takes (a
-        # revision takes a wait back and adds the new one, often in the same window), and its row
-        # is rendered from the accumulator just saved rather than decoded again from the store.
+        # Each window is loaded and saved once however many of the changes it takes (a revision
+        # takes a wait back and adds the new one, often in the same window).
         touched: dict[str, tuple[WindowUpdate, WindowAccumulator, int]] = {}
         late: list[str] = []
         for update, sign in changes:
@@ -82,30 +75,26 @@ class WindowWriter:
             closes = window_end(update.window_start, update.window_s) + timedelta(seconds=self._options.late_horizon_s)
             clock.schedule(stores.sweep, closes, "windows", key)
             return WindowAccumulator(), 0
-        return self._windows.load(stores.windows, key)
+        return WINDOWS.load(stores.windows, key)
 
     def _save(
         self, key: str, update: WindowUpdate, accumulator: WindowAccumulator, version: int, stores: Stores
     ) -> Output:
-        """Write the window back and return its row, sharing the one encoding of its sketch."""
-        state = self._windows.save(stores.windows, key, (accumulator, version))
-        row = accumulator.to_row(
-            update.office_id, update.service_code, update.window_start, update.window_s, state["wait_sketch"]
-        )
+        """Write the window back and return its row."""
+        WINDOWS.save(stores.windows, key, (accumulator, version))
+        row = accumulator.to_row(update.office_id, update.service_code, update.window_start, update.window_s)
         return Output(topics.WINDOW_METRICS, key, {**row, "_version": version})
 
     def rows(self, keys: list[str], stores: Stores) -> list[Output]:
         """The current window_metrics rows of these keys (windows no longer in the state are skipped)."""
         outputs = []
         for key in keys:
-            stored = stores.windows.get(key)
-            if stored is None:
+            if key not in stores.windows:
                 continue
+            accumulator, version = WINDOWS.load(stores.windows, key)
             office_id, service_code, window_s, start = key.split("|")
-            row = WindowAccumulator.from_dict(stored).to_row(
-                office_id, service_code, datetime.fromtimestamp(int(start), tz=UTC), int(window_s)
-            )
-            outputs.append(Output(topics.WINDOW_METRICS, key, {**row, "_version": stored["_version"]}))
+            row = accumulator.to_row(office_id, service_code, datetime.fromtimestamp(int(start), tz=UTC), int(window_s))
+            outputs.append(Output(topics.WINDOW_METRICS, key, {**row, "_version": version}))
         return outputs
 
     def _count_late(self, key: str, clock: OfficeClock, stores: Stores) -> Output:
@@ -135,3 +124,7 @@ class WindowWriter:
             threshold=self._options.late_horizon_s,
             detail=f"{count} update(s) after the {window_s} s window from {window_start:%Y-%m-%dT%H:%MZ} closed",
         )
+
+
+WINDOWS: TypedStore[tuple[WindowAccumulator, int]] = TypedStore(_decode_window, _encode_window)
+"""The windows store: office|service|window_s|start -> the window's accumulator and its row version."""

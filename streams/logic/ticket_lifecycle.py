@@ -108,7 +108,11 @@ class TicketState:
     # -- applying events -------------------------------------------------------------------------
 
     def apply(self, event: TicketEvent) -> bool:
-        """Fold an event in; True when the state changed, False for a duplicate or a losing tie."""
+        """Fold an event in; True when the state changed, False (and nothing changed) for a duplicate or a losing tie.
+
+        A False leaves the state exactly as it was, so a caller holding the stored object itself
+        (streams/typed_state.py) has nothing to save.
+        """
         if event.office_id != self.office_id or event.ticket_id != self.ticket_id:
             raise ValueError(
                 f"event {event.event_id} is for {event.office_id}/{event.ticket_id}, "
@@ -116,16 +120,16 @@ class TicketState:
             )
         if event.event_id in self.seen_event_ids:
             return False
+        slot = _SLOT_OF_TYPE[event.type]
+        current = self.events.get(slot)
+        if current is not None and not _wins(event, current, latest=slot in _KEEP_LATEST):
+            return False
         self.seen_event_ids.append(event.event_id)
         del self.seen_event_ids[:-MAX_SEEN_EVENT_IDS]
         if self.last_event_at is None or event.occurred_at > self.last_event_at:
             self.last_event_at = event.occurred_at
-        slot = _SLOT_OF_TYPE[event.type]
-        current = self.events.get(slot)
-        if current is None or _wins(event, current, latest=slot in _KEEP_LATEST):
-            self.events[slot] = event
-            return True
-        return False
+        self.events[slot] = event
+        return True
 
     # -- reading ---------------------------------------------------------------------------------
 

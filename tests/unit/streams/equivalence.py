@@ -25,6 +25,7 @@ from pantau.catalog import Catalog, load_catalog
 from producers.simulator import SimulationOptions, simulate
 from streams.logic.sla import BurnRatePolicy
 from streams.processor import EventProcessor, Output, Stores, StreamOptions
+from streams.typed_state import durable_json
 
 FIXTURE = Path(__file__).parent / "fixtures" / "processor_equivalence.json"
 START = date(2026, 11, 2)  # a Monday
@@ -158,8 +159,11 @@ def assert_plain_json(value: Any, where: str) -> None:
 
 
 def store_mapping(stores: Stores) -> dict[str, Mapping[str, Any]]:
-    """Every store by its field name."""
-    return {field.name: getattr(stores, field.name) for field in dataclasses.fields(stores)}
+    """Every store by its field name, in its durable form (values kept as objects encoded, as a checkpoint does)."""
+    return {
+        field.name: {key: durable_json(value) for key, value in getattr(stores, field.name).items()}
+        for field in dataclasses.fields(stores)
+    }
 
 
 def stores_digest(stores: Stores) -> tuple[str, dict[str, int]]:

@@ -2,18 +2,35 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import fields
 from datetime import datetime, timedelta
 from typing import Any
+
+import orjson
 
 from pantau.catalog import Catalog
 from pantau.kafka import topics
 from streams.processor import EventProcessor, Output, Stores, StreamOptions
+from streams.typed_state import dumps
 from tests.unit.streams.factories import CATALOG
 
 
 def new_stores() -> Stores:
     return Stores(tickets={}, windows={}, complaints={}, ikm={}, surveys_seen={})
+
+
+def durable(store: Mapping[str, Any], key: str) -> Any:
+    """A store value as a checkpoint writes it: JSON (an object kept in the store is encoded)."""
+    return orjson.loads(dumps(store[key]))
+
+
+def durable_stores(stores: Stores) -> dict[str, dict[str, Any]]:
+    """Every store as a checkpoint writes it."""
+    return {
+        field.name: {key: durable(getattr(stores, field.name), key) for key in getattr(stores, field.name)}
+        for field in fields(stores)
+    }
 
 
 class Run:

@@ -32,8 +32,10 @@ from streams.durable_state import (
     DurableState,
     JournaledOutput,
     encode_checkpoint,
+    encode_writes,
 )
 from streams.processor import EventProcessor
+from streams.typed_state import dumps
 
 CATALOG = load_catalog()
 NOW = datetime(2026, 11, 3, tzinfo=UTC)
@@ -158,7 +160,12 @@ class Worker:
 
 
 def store_contents(data: MutableMapping[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in data.items() if not key.startswith((JOURNAL_PREFIX, APPLIED_PREFIX))}
+    """The stores in their durable form (objects kept in memory encoded, as a checkpoint writes them)."""
+    return {
+        key: orjson.loads(dumps(value))
+        for key, value in data.items()
+        if not key.startswith((JOURNAL_PREFIX, APPLIED_PREFIX))
+    }
 
 
 def rows(sent: list[JournaledOutput]) -> dict[tuple[str, str], list[Any]]:
@@ -279,7 +286,7 @@ def test_a_torn_checkpoint_is_dropped_whole_and_its_events_applied_again() -> No
 def test_a_large_checkpoint_splits_into_chunks_under_the_limit_that_rebuild_it() -> None:
     writes = {f"tickets|K{index}": {"n": index, "pad": "x" * 50} for index in range(200)}
     outputs = [JournaledOutput("t.tickets", f"K{index}", orjson.dumps({"_version": index})) for index in range(300)]
-    encoded = encode_checkpoint(41, writes, outputs, limit=4096)
+    encoded = encode_checkpoint(41, encode_writes(writes), outputs, limit=4096)
     assert len(encoded) > 1 and all(len(chunk) <= 4096 for chunk in encoded)
     chunks = [orjson.loads(chunk) for chunk in encoded]
     assert {chunk["n"] for chunk in chunks} == {len(chunks)}

@@ -10,12 +10,10 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC
 
-import orjson
-
 from pantau.kafka import topics
 from streams.processor import StreamOptions
 from tests.unit.streams.factories import OFFICE, at, called, completed, issued, started
-from tests.unit.streams.processing import Run, rows
+from tests.unit.streams.processing import Run, durable, durable_stores, rows
 
 DAY = 1440
 HORIZON = 7 * DAY
@@ -44,8 +42,8 @@ def test_a_ticket_that_never_ends_leaves_the_queue_is_reported_and_is_kept_until
         "detail": "ticket has not ended (no service.completed or ticket.abandoned); events: issued",
         "_version": 1,
     }
-    assert "T1" not in run.stores.waiting[OFFICE]["tickets"]
-    assert run.stores.tickets[f"{OFFICE}|T1"]["expired"] is True
+    assert "T1" not in durable(run.stores.waiting, OFFICE)["tickets"]
+    assert durable(run.stores.tickets, f"{OFFICE}|T1")["expired"] is True
 
     run.feed(issued("T10", HORIZON + 59))
     assert f"{OFFICE}|T1" in run.stores.tickets  # 7 days after its arrival, within the sweep hour
@@ -63,7 +61,7 @@ def test_an_end_event_after_the_ticket_left_the_queue_still_produces_its_fact() 
     assert (row["outcome"], row["wait_s"], row["service_s"]) == ("served", 600.0, 600.0)
     assert rows(late, topics.SIGNALS, "ticket_expired") == []
     assert expired["signal_id"] == f"ticket_expired:{OFFICE}:T1:{int(at(0).timestamp())}"
-    assert "T1" not in run.stores.waiting[OFFICE]["tickets"]  # an expired ticket never rejoins the queue
+    assert "T1" not in durable(run.stores.waiting, OFFICE)["tickets"]  # an expired ticket never rejoins the queue
 
 
 def test_a_backfilled_ticket_is_not_expired_on_arrival() -> None:
@@ -103,7 +101,6 @@ def test_the_state_stays_bounded_and_json_over_many_days() -> None:
     assert len(run.stores.tickets) <= (horizon_days + 1) * 21
     assert len(run.stores.event_ids) <= (horizon_days + 1) * 61
     assert all(key.startswith(f"{OFFICE}|") or key == OFFICE for store in vars(run.stores).values() for key in store)
-    for store in vars(run.stores).values():
-        orjson.dumps(dict(store))
+    durable_stores(run.stores)  # every value has a JSON form for the changelog
     # days 0..3: day 4's lost ticket arrived after that day's other tickets, so it is due a day after them
     assert len(rows(run.outputs, topics.SIGNALS, "ticket_expired")) == 4

@@ -173,11 +173,22 @@ def test_state_round_trips_through_json_and_remembers_what_was_emitted() -> None
 
 def test_seen_event_ids_stay_bounded() -> None:
     state = run([issued("T1", 0)])
-    for index in range(50):
-        state.apply(called("T1", 1 + index, suffix=str(index)))
+    for index in range(50):  # each call earlier than the last: the earliest call wins, so each is news
+        assert state.apply(called("T1", 60 - index, suffix=str(index))) is True
 
     assert len(state.seen_event_ids) == MAX_SEEN_EVENT_IDS
-    assert state.fact(CATALOG) is None and state.events["called"].event_id == "T1-c0"
+    assert state.fact(CATALOG) is None and state.events["called"].event_id == "T1-c49"
+
+
+def test_a_losing_event_changes_nothing() -> None:
+    """A state held in the store itself (streams/typed_state.py) is saved only when `apply` says it changed."""
+    state = run([issued("T1", 0), called("T1", 5)])
+    before = state.to_dict()
+
+    assert state.apply(called("T1", 9, suffix="later")) is False  # a later call loses to the first
+    assert state.apply(called("T1", 5)) is False  # the same event again
+
+    assert state.to_dict() == before
 
 
 def test_staleness_is_measured_from_the_last_event() -> None:
