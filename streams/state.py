@@ -17,6 +17,8 @@ from pantau.kafka import topics
 Store = MutableMapping[str, Any]
 SweepKind = Literal["tickets", "windows", "late", "surveys", "event_ids", "complaints"]
 SWEEP_BUCKET_S = 3600
+SWEEP_CHUNK = 64
+"""Items per stored chunk of a sweep bucket: a booking rewrites only its bucket's last chunk."""
 
 
 @dataclass(frozen=True)
@@ -76,10 +78,14 @@ class OfficeClock:
 
     Expiry and retention are scheduled into hour buckets by due time, so a sweep reads a bucket's
     items instead of scanning every key of every store. A bucket is a header `office|hour` holding
-    its item count, and one small key per item, `office|hour|i` -> [kind, key]: booking an item
-    writes two small values, whatever the bucket already holds (a list per bucket would be
-    rewritten, and journaled, whole on every booking). Items may repeat; every sweep step checks
-    that what it is about to remove is still due.
+    its item count and chunk size, {"n": count, "c": SWEEP_CHUNK}, and its items in chunks,
+    `office|hour|c<j>` -> [[kind, key], ...] of at most SWEEP_CHUNK items: booking an item rewrites
+    the header and the bucket's last chunk only (a list per bucket would be rewritten whole on
+    every booking), and a flush sends one message per chunk changed, not one per item (one key
+    per item was 1.6 changelog messages per event, benchmarks/RESULTS.md). Buckets of earlier
+    releases (one key per item `office|hour|i`, or the items in the header) are read and swept
+    as they are. Items may repeat; every sweep step checks that what it is about to remove is
+    still due.
     """
 
     def __init__(self, office_id: str, latest: datetime | None, due: list[int], live: bool = False) -> None:
@@ -121,14 +127,21 @@ class OfficeClock:
         hour = sweep_hour(due_at)
         bucket_key = f"{self.office_id}|{hour}"
         header = sweep.get(bucket_key)
-        count = int(header["n"]) if header and "n" in header else 0
-        if header and "n" not in header:  # a bucket written before items had keys of their own
-            for old_kind, old_keys in header.items():
-                for old_key in old_keys:
-                    sweep[f"{bucket_key}|{count}"] = [old_kind, old_key]
-                    count += 1
-        sweep[f"{bucket_key}|{count}"] = [kind, key]
-        sweep[bucket_key] = {"n": count + 1}
+        if header is not None and "n" in header and "c" not in header:
+            # a bucket of the release before chunks: one key per item, continued as it is
+            count = int(header["n"])
+            sweep[f"{bucket_key}|{count}"] = [kind, key]
+            sweep[bucket_key] = {"n": count + 1}
+        else:
+            count = int(header["n"]) if header is not None and "n" in header else 0
+            items = [] if header is None or "n" in header else _items_of_oldest_bucket(header)
+            items.append([kind, key])
+            for item in items:
+                chunk_key = f"{bucket_key}|c{count // SWEEP_CHUNK}"
+                earlier = sweep.get(chunk_key) if count % SWEEP_CHUNK else None
+                sweep[chunk_key] = [*(earlier or []), item]  # a new list: a stored value is never changed in place
+                count += 1
+            sweep[bucket_key] = {"n": count, "c": SWEEP_CHUNK}
         if hour not in self._due:
             self._due = sorted([*self._due, hour])
             self._changed = True
@@ -147,12 +160,24 @@ class OfficeClock:
             if header is None:
                 continue
             del sweep[bucket_key]
-            if "n" not in header:  # written before items had keys of their own
-                taken += [(kind, key) for kind, keys in header.items() for key in keys]
-                continue
-            for index in range(int(header["n"])):
-                item = sweep.get(f"{bucket_key}|{index}")
-                if item is not None:
-                    del sweep[f"{bucket_key}|{index}"]
-                    taken.append((str(item[0]), str(item[1])))
+            if "n" not in header:  # the oldest form: the bucket's items in the header itself
+                taken += [(kind, key) for kind, key in _items_of_oldest_bucket(header)]
+            elif "c" in header:
+                size = int(header["c"])
+                for chunk in range(-(-int(header["n"]) // size)):
+                    items = sweep.get(f"{bucket_key}|c{chunk}")
+                    if items is not None:
+                        del sweep[f"{bucket_key}|c{chunk}"]
+                        taken += [(str(kind), str(key)) for kind, key in items]
+            else:  # one key per item (the release before chunks)
+                for index in range(int(header["n"])):
+                    item = sweep.get(f"{bucket_key}|{index}")
+                    if item is not None:
+                        del sweep[f"{bucket_key}|{index}"]
+                        taken.append((str(item[0]), str(item[1])))
         return taken
+
+
+def _items_of_oldest_bucket(header: dict[str, Any]) -> list[list[str]]:
+    """The [kind, key] items of a bucket written as {kind: [keys]} (the first release with sweeps)."""
+    return [[kind, key] for kind, keys in header.items() for key in keys]
