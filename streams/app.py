@@ -147,7 +147,9 @@ def create_app(settings: PantauSettings, catalog: Catalog, nik_key: bytes) -> fa
         await changelog.publish(await app.maybe_start_producer())
 
     # `producer.flush` drains Faust's buffer too (install_commit_drain), then the Kafka producer.
-    runner = BatchRunner(checkpointer, send, read_gap, app.producer.flush, publish_changelog, gap_done)
+    runner = BatchRunner(
+        checkpointer, send, read_gap, app.producer.flush, publish_changelog, gap_done, settings.stream_batch_max_events
+    )
 
     # The agent's batch and a flush on revocation must not interleave their changelog messages (a
     # checkpoint's chunks stay together, a flush covers only whole batches).

@@ -14,7 +14,9 @@ PANTAU_STREAM_BATCH_MAX_WAIT_S), per partition, in order:
    outputs are sent again.
 2. Admit: offsets at or below the last applied one are skipped (Faust redelivers from its last
    commit); offsets Faust skipped (streams/faust_workarounds.py: it drops fetched messages after a
-   rebalance) are read with a consumer of our own and put in their place.
+   rebalance) are read with a consumer of our own and applied in their place, in offset order, in
+   pieces of at most a batch's size (each piece its own checkpoint), so a long gap is never held
+   in memory whole.
 3. Process the admitted events in offset order with the pure processor; the stores record which
    keys the batch wrote.
 4. Coalesce the outputs: only the newest version of each (topic, key) row is kept, since the sink
@@ -216,18 +218,21 @@ class BatchRunner:
         drain_producer: Callable[[], Awaitable[None]],
         publish_changelog: Callable[[], Awaitable[None]],
         gap_done: GapDone | None = None,
+        gap_piece: int = 500,
     ) -> None:
         """`publish_changelog`: sends the changelog messages the state queued, in order; the runner
         calls it after each step that queued some, before anything that depends on them.
         `gap_done`: told of offsets the state holds that Faust did not deliver (a gap once its
         checkpoint is sent; after a recovery, every offset up to the recovered one), so Faust may
-        commit past them (faust_workarounds.count_gap_as_acked); None where nothing commits."""
+        commit past them (faust_workarounds.count_gap_as_acked); None where nothing commits.
+        `gap_piece`: most events read from a gap at once (the batch size, PANTAU_STREAM_BATCH_MAX_EVENTS)."""
         self._checkpointer = checkpointer
         self._send = send
         self._read_gap = read_gap
         self._drain_producer = drain_producer
         self._publish_changelog = publish_changelog
         self._gap_done = gap_done
+        self._gap_piece = gap_piece
 
     async def run(self, batch: Sequence[Any]) -> None:
         """One Faust batch (events with `.message.partition/.offset/.timestamp` and a raw `.value`)."""
@@ -254,27 +259,32 @@ class BatchRunner:
             # Every offset up to `applied` is in the recovered state; Faust may never deliver (or ack)
             # some of them after a restart, and its commit would wait on them for good.
             await self._gap_done(partition, 0, applied + 1)
-        admitted = checkpointer.admitted(partition, messages)
-        gaps = checkpointer.missing(partition, [message.offset for message in admitted])
-        if gaps:
-            admitted = checkpointer.admitted(partition, admitted + await self._gap_messages(partition, gaps))
-        outputs = checkpointer.apply(partition, admitted)
+        pending = checkpointer.admitted(partition, messages)
+        for start, end in checkpointer.missing(partition, [message.offset for message in pending]):
+            # In offset order: what was delivered before the gap, then the gap in pieces of at most
+            # `gap_piece` events (each its own checkpoint, so a long gap never sits in memory whole).
+            await self._apply_and_send(partition, [message for message in pending if message.offset < start])
+            pending = [message for message in pending if message.offset >= end]
+            LOG.warning("partition %d: offsets %d..%d were skipped; reading them first", partition, start, end - 1)
+            for piece_start in range(start, end, self._gap_piece):
+                piece = await self._gap_messages(partition, piece_start, min(end, piece_start + self._gap_piece))
+                await self._apply_and_send(partition, checkpointer.admitted(partition, piece))
+            if self._gap_done is not None:
+                await self._gap_done(partition, start, end)
+        await self._apply_and_send(partition, pending)
+
+    async def _apply_and_send(self, partition: int, admitted: list[Message]) -> None:
+        """Steps 3-6 for admitted messages in offset order: apply, checkpoint, send, mark sent."""
+        if not admitted:
+            return
+        outputs = self._checkpointer.apply(partition, admitted)
         await self._publish_changelog()  # step 5: the checkpoint, before its outputs
         for output in outputs:
             await self._send(output, partition)
-        if admitted:
-            checkpointer.sent(partition, admitted[-1].offset)
-        if self._gap_done is not None:
-            for start, end in gaps:
-                await self._gap_done(partition, start, end)
+        self._checkpointer.sent(partition, admitted[-1].offset)
 
-    async def _gap_messages(self, partition: int, gaps: list[tuple[int, int]]) -> list[Message]:
-        found = []
-        for start, end in gaps:
-            LOG.warning("partition %d: offsets %d..%d were skipped; reading them first", partition, start, end - 1)
-            async for offset, timestamp_ms, value in self._read_gap(partition, start, end):
-                found.append(Message(offset, timestamp_ms, value))
-        return found
+    async def _gap_messages(self, partition: int, start: int, end: int) -> list[Message]:
+        return [Message(offset, stamp, value) async for offset, stamp, value in self._read_gap(partition, start, end)]
 
     async def flush(self) -> None:
         """Step 7 whole: changed values, wait for Kafka, then seal."""

@@ -104,12 +104,13 @@ class Worker:
         flush_every: int,
         batch: int = 1,
         max_record_bytes: int = MAX_RECORD_BYTES,
+        gap_piece: int = 500,
     ) -> None:
         self.state = DurableState(data, changelog, max_record_bytes=max_record_bytes)
         processor = EventProcessor(CATALOG, b"key", "kafka:test.events")
         self.checkpointer = BatchCheckpointer(self.state, processor, "test", flush_interval_s=float("inf"))
         self.runner = BatchRunner(
-            self.checkpointer, self._send, self._read_gap, self._drain, self._publish, self._gap_done
+            self.checkpointer, self._send, self._read_gap, self._drain, self._publish, self._gap_done, gap_piece
         )
         self.changelog = changelog
         self.flush_every = flush_every
@@ -215,7 +216,13 @@ def test_a_crash_anywhere_gives_the_state_and_rows_of_an_uninterrupted_run(
         o for o in first.sent[first.flushed_sends :] if rng.random() < 0.5
     ]
 
-    second = Worker(restored(survived), RecordingChangelog(), rng.choice([3, 100]), batch=rng.choice([1, 5, 50]))
+    second = Worker(
+        restored(survived),
+        RecordingChangelog(),
+        rng.choice([3, 100]),
+        batch=rng.choice([1, 5, 50]),
+        gap_piece=rng.choice([7, 500]),
+    )
     for partition, payloads in events.items():
         second.deliver(partition, payloads, rng.randrange(len(payloads)))  # recovers, fills a gap if any
         assert second.state.applied(partition) == len(payloads) - 1
@@ -246,6 +253,29 @@ def test_a_restart_that_skips_messages_fills_the_gap_and_applies_them_in_order()
     reference = Worker({}, RecordingChangelog(), flush_every=25)
     reference.deliver(1, events, 0)
     assert store_contents(second.state.data) == store_contents(reference.state.data)
+
+
+def test_a_long_gap_is_read_and_checkpointed_in_pieces_in_offset_order() -> None:
+    """Faust skipped 120..279 and delivers 280 on, also a second gap inside the batch: each piece is read
+    (at most `gap_piece` events) and applied before what follows it, each its own checkpoint."""
+    events = events_by_partition(seed=9)[1][:300]
+    changelog = RecordingChangelog()
+    first = Worker({}, changelog, flush_every=25)
+    first.deliver(1, events[:120], 0)
+    first.flush()
+    second = Worker(restored(changelog.log), RecordingChangelog(), flush_every=10**9, batch=300, gap_piece=50)
+    second._events[1] = events
+    delivered = [offset for offset in range(280, 300) if not 288 <= offset < 293]  # a gap inside the batch too
+    batch = [FaustEvent(FaustMessage(1, offset, NOW.timestamp()), events[offset]) for offset in delivered]
+    asyncio.run(second.runner.run(batch))
+
+    assert second.gap_reads == [(1, 120, 170), (1, 170, 220), (1, 220, 270), (1, 270, 280), (1, 288, 293)]
+    assert second.counted_as_acked == [(1, 0, 120), (1, 120, 280), (1, 288, 293)]
+    assert [offset for offset, _ in second.state._ledgers[1].journaled] == [169, 219, 269, 279, 287, 292, 299]
+    reference = Worker({}, RecordingChangelog(), flush_every=25)
+    reference.deliver(1, events, 0)
+    assert store_contents(second.state.data) == store_contents(reference.state.data)
+    assert rows(second.sent).keys() <= rows(reference.sent).keys()
 
 
 def test_flushing_trims_the_checkpoints_and_leaves_one_value_per_key() -> None:
