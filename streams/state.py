@@ -1,7 +1,8 @@
 """The worker's stores, its outputs, and each office's event-time clock with its sweep schedule.
 
 Every store key starts with the office_id (the events topic is keyed by office_id, so a key's state
-stays on its event's partition), and every value is plain JSON (Faust tables serialize with JSON).
+stays on its event's partition). Every value is plain JSON, or an object whose JSON is made at the
+checkpoint (streams/typed_state.py); the changelog carries JSON.
 """
 
 from __future__ import annotations
