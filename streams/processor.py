@@ -303,5 +303,6 @@ def _encode_ikm(sums: tuple[IkmAccumulator, int]) -> dict[str, Any]:
     accumulator, version = sums
     return {**accumulator.to_dict(), "_version": version}
 
+
 IKM_SUMS: TypedStore[tuple[IkmAccumulator, int]] = TypedStore(_decode_ikm, _encode_ikm)
 """The ikm store: office|period kind|first day -> the period's sums and their row version."""

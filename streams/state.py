@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from pantau.kafka import topics
+from streams.typed_state import Live
 
 Store = MutableMapping[str, Any]
 SweepKind = Literal["tickets", "windows", "late", "surveys", "event_ids", "complaints"]
@@ -98,18 +99,26 @@ class OfficeClock:
 
     @classmethod
     def load(cls, clocks: Store, office_id: str) -> OfficeClock:
-        """The office's clock from the store, or a new one before its first event."""
+        """The office's clock from the store (the object itself, kept there between events), or a new one."""
         stored = clocks.get(office_id)
+        if isinstance(stored, Live):
+            clock: OfficeClock = stored.value
+            return clock
         if stored is None:
             return cls(office_id, None, [])
         due = [int(hour) for hour in stored["due"]]
         return cls(office_id, datetime.fromisoformat(stored["latest"]), due, bool(stored.get("live", False)))
 
     def save(self, clocks: Store) -> None:
-        """Write the clock back if it changed."""
+        """Write the clock back if it changed; its JSON is made at the checkpoint (streams/typed_state.py)."""
         if self._changed and self.latest is not None:
-            clocks[self.office_id] = {"latest": self.latest.isoformat(), "due": self._due, "live": self.live}
+            clocks[self.office_id] = Live(self, OfficeClock.to_json)
             self._changed = False
+
+    def to_json(self) -> dict[str, Any]:
+        """The clock's durable form."""
+        assert self.latest is not None  # saved only once it has a time
+        return {"latest": self.latest.isoformat(), "due": list(self._due), "live": self.live}
 
     def observe(self, at: datetime, arrived_live: bool = False) -> None:
         """Advance to `at` if it is later: the clock never goes back.

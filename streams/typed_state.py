@@ -11,19 +11,21 @@ A store value is therefore either JSON (what recovery and older code put there) 
 `TypedStore.load` takes either. The rule that keeps it exact: an object loaded from a store is
 either left unchanged or saved back (`save`) in the same event, since the store holds that very
 object and only a `save` records the key as written for the checkpoint. Every caller (the
-processor, streams/breaches.py, streams/signals.py, streams/windowing.py, streams/housekeeping.py)
-does so; tests/unit/streams/test_processor_equivalence.py holds the durable form byte for byte.
+processor, streams/breaches.py, streams/signals.py, streams/windowing.py, streams/housekeeping.py,
+and the office clock in streams/state.py) does so; tests/unit/streams/test_processor_equivalence.py
+holds the durable form byte for byte.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 from typing import Any, Generic, TypeVar
 
 import orjson
 
 from streams.logic.ticket_lifecycle import TicketState
-from streams.state import Store
+
+Store = MutableMapping[str, Any]
 
 T = TypeVar("T")
 

@@ -21,6 +21,7 @@ from pantau.catalog import load_catalog
 from pantau.kafka import topics
 from producers.simulator import SimulatedRecord, SimulationOptions, simulate
 from streams.processor import EventProcessor, Output, Stores
+from streams.typed_state import durable_json
 
 CATALOG = load_catalog()
 WEEK = SimulationOptions(offices=3, days=7, seed=20261102, start=date(2026, 11, 2))
@@ -168,5 +169,5 @@ def test_a_far_future_event_moves_no_clock() -> None:
     records = with_a_far_future_event([r for r in simulate(CATALOG, WEEK) if r.valid_expected])
     for position, record in enumerate(records):
         processor.process(record.payload, str(position), stores, RECEIVED)
-    latest = max(datetime.fromisoformat(clock["latest"]) for clock in stores.clocks.values())
+    latest = max(datetime.fromisoformat(durable_json(clock)["latest"]) for clock in stores.clocks.values())
     assert latest < RECEIVED - timedelta(hours=12)

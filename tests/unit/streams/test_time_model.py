@@ -13,7 +13,7 @@ import orjson
 from pantau.kafka import topics
 from streams.processor import EventProcessor, StreamOptions
 from tests.unit.streams.factories import CATALOG, OFFICE, at, completed, event, issued, started
-from tests.unit.streams.processing import Run, latest, new_stores, rows
+from tests.unit.streams.processing import Run, durable, latest, new_stores, rows
 
 DAY = 1440
 
@@ -38,7 +38,7 @@ def test_an_event_beyond_the_tolerance_after_its_receipt_is_a_dead_letter_and_mo
     assert body["reason_code"] == "occurred_in_future" and body["field"] == "occurred_at"
     assert "tolerance 10 min" in body["reason"]
     assert [o for o in within if o.topic == topics.DEAD_LETTERS] == []  # 9 minutes ahead: within tolerance
-    assert stores.clocks[OFFICE]["latest"].startswith("2026-11-02T01:09")  # the 2031 event moved nothing
+    assert durable(stores.clocks, OFFICE)["latest"].startswith("2026-11-02T01:09")  # the 2031 event moved nothing
 
 
 def test_the_tolerance_is_configurable() -> None:
