@@ -65,7 +65,9 @@ def process_in_batches(records: list[SimulatedRecord], batch: int) -> tuple[floa
     one-second interval does at about 10 batches a second."""
     changelog = DiscardedChangelog()
     checkpointer = BatchCheckpointer(DurableState({}, changelog), new_processor(), "bench", flush_interval_s=1e9)
-    messages = [Message(offset, record.occurred_at.timestamp() * 1000, record.payload) for offset, record in enumerate(records)]
+    messages = [
+        Message(offset, record.occurred_at.timestamp() * 1000, record.payload) for offset, record in enumerate(records)
+    ]
     sent = 0
     started = time.perf_counter()
     for number, first in enumerate(range(0, len(messages), batch)):

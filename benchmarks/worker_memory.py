@@ -30,7 +30,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import orjson
 import yaml
 from _common import START, configured_bootstrap, kafka, machine, print_table, worker_topics
 from simulator_throughput import scaled_catalog
@@ -44,6 +43,7 @@ from pantau.settings import PantauSettings
 from producers.publisher import EventPublisher, create_producer
 from producers.simulator import SimulationOptions, simulate
 from streams.processor import EventProcessor, Stores
+from streams.typed_state import dumps
 
 
 @dataclass(frozen=True)
@@ -152,7 +152,7 @@ def state_per_day(catalog: Catalog, options: SimulationOptions) -> list[tuple[An
 
 def store_sizes(day: date, events: int, stores: Stores) -> tuple[Any, ...]:
     sizes = {item.name: getattr(stores, item.name) for item in fields(stores)}
-    total_bytes = sum(len(orjson.dumps(value, default=str)) for store in sizes.values() for value in store.values())
+    total_bytes = sum(len(dumps(value)) for store in sizes.values() for value in store.values())  # durable JSON
     largest = sorted(sizes.items(), key=lambda item: -len(item[1]))[:4]
     return (f"{day} {day:%a}", events, sum(len(store) for store in sizes.values()), total_bytes / 2**20,
             ", ".join(f"{name} {len(store):,}" for name, store in largest))
