@@ -24,7 +24,9 @@ producer (EventPublisher, validating) -> Kafka -> `pantau worker` (Faust) -> Kaf
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
+import subprocess
 import tempfile
 import threading
 import time
@@ -63,6 +65,8 @@ class Stage:
     landed_per_s: float
     worker_lag: int
     sink_lag: int
+    cpu: dict[str, float]
+    """Cores used over the stage: the worker process, this process (producer and sink), the broker."""
 
     @property
     def end_to_end(self) -> float:
@@ -81,11 +85,33 @@ def slope(points: list[tuple[float, float]]) -> float:
     return sum((t - mean_t) * (v - mean_v) for t, v in points) / spread
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU seconds of processes so far, from /proc (a process gone counts nothing)."""
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def stage_processes(pipeline: Pipeline) -> dict[str, list[int]]:
+    """The processes whose CPU a stage reports: the worker, this one, and the broker's JVM (by its main class)."""
+    found = subprocess.run(["pgrep", "-f", "kafka.Kafka"], capture_output=True, text=True, check=False)
+    worker = pipeline.worker.pid
+    return {"worker": [worker] if worker is not None else [], "producer+sink": [os.getpid()],
+            "broker": [int(pid) for pid in found.stdout.split()]}
+
+
 def run_stage(pipeline: Pipeline, rate: float, seconds: float) -> Stage:
     """Offer `rate` for `seconds` on a thread while sampling progress each second; rates are slopes of the
     samples after the first 3 s (the worker's and the sink's pace once the new rate has reached them)."""
     sent_per_s: list[float] = []
     sender = threading.Thread(target=lambda: sent_per_s.append(pipeline.producer.offer(rate, seconds)))
+    processes = stage_processes(pipeline)
+    cpu_before = {name: cpu_seconds(pids) for name, pids in processes.items()}
     started = time.perf_counter()
     sender.start()
     samples: list[Progress] = []
@@ -93,10 +119,12 @@ def run_stage(pipeline: Pipeline, rate: float, seconds: float) -> Stage:
         samples.append(pipeline.progress())
         time.sleep(1.0)
     sender.join()
+    elapsed = time.perf_counter() - started
+    cpu = {name: (cpu_seconds(pids) - cpu_before[name]) / elapsed for name, pids in processes.items()}
     steady = [sample for sample in samples if sample.at - started >= 3.0] or samples
     last = samples[-1]
     return Stage(rate, sent_per_s[0], slope([(p.at, p.worker_done) for p in steady]),
-                 slope([(p.at, p.landed_events) for p in steady]), last.worker_lag, last.sink_lag)
+                 slope([(p.at, p.landed_events) for p in steady]), last.worker_lag, last.sink_lag, cpu)
 
 
 def ramp(pipeline: Pipeline, start: float, step: float, seconds: float, max_rate: float) -> list[Stage]:
@@ -170,9 +198,10 @@ def print_results(stages: list[Stage], latencies: list[tuple[str, float, float, 
     best = max(stages, key=lambda stage: stage.end_to_end)
     print(f"\npipeline ({guarantee}): producer -> Kafka -> pantau worker -> Kafka -> sink -> chDB; {machine()}")
     print_table(("offered events/s", "sent/s", "worker/s", "landed/s", "end to end/s", "worker lag", "sink lag",
-                 "saturated"),
+                 "saturated", "CPU cores: worker", "producer+sink", "broker"),
                 [(s.offered, s.sent_per_s, s.worker_per_s, s.landed_per_s, s.end_to_end, s.worker_lag, s.sink_lag,
-                  "yes" if s.saturated else "no") for s in stages])
+                  "yes" if s.saturated else "no", f"{s.cpu['worker']:.2f}", f"{s.cpu['producer+sink']:.2f}",
+                  f"{s.cpu['broker']:.2f}") for s in stages])
     print(f"\nsustained end to end: {sustained:,.0f} events/s (worker {best.worker_per_s:,.0f}/s in that stage)\n")
     print_table(("load", "offered/s", "sent/s", "tickets", "p50 ms", "p90 ms", "p99 ms", "max ms"),
                 [(label, rate, sent, len(v), 1000 * quantile(v, 0.5), 1000 * quantile(v, 0.9),
