@@ -84,7 +84,9 @@ class PantauSettings(BaseSettings):
     )
     state_dir: Path = Field(default=Path(".pantau"), description="Where local state (keys, sockets) is kept.")
     sink_max_batch: int = Field(default=5000, gt=0, description="Most messages per ClickHouse insert batch.")
-    sink_max_wait_s: float = Field(default=0.5, gt=0, description="Longest wait to fill a sink batch.")
+    sink_max_wait_s: float = Field(
+        default=0.5, gt=0, description="How long a sink batch may fill after its first message (adds to latency)."
+    )
 
     stream_guarantee: str = Field(
         default="at_least_once",

@@ -41,6 +41,7 @@ log = logging.getLogger(__name__)
 class SinkLimits:
     max_batch: int = 5000
     max_wait_s: float = 0.5
+    """How long a batch may fill after its first message (PANTAU_SINK_MAX_WAIT_S)."""
     backoff_start_s: float = 0.5
     backoff_max_s: float = 30.0
     refused_retries: int = 2
@@ -101,7 +102,7 @@ class ClickHouseSink:
 
     def run_once(self, stop: threading.Event | None = None) -> int:
         """Poll one batch, land it (waiting out ClickHouse outages until `stop`), commit; returns messages."""
-        polled = self._consumer.poll(timeout_ms=int(self._limits.max_wait_s * 1000), max_records=self._limits.max_batch)
+        polled = self._fill_batch(stop)
         records = [
             KafkaRecord(m.topic, m.partition, m.offset, m.timestamp, m.key, m.value)
             for messages in polled.values()
@@ -119,6 +120,31 @@ class ClickHouseSink:
             self.stats.rows[table] += count
         self.stats.last_commit_at = time.time()
         return len(records)
+
+    def _fill_batch(self, stop: threading.Event | None) -> dict[TopicPartition, list[Any]]:
+        """Messages polled until the batch holds `max_batch` or `max_wait_s` passed since its first one.
+
+        kafka-python's `poll` returns as soon as any message is there, so under a steady stream each
+        batch held a few messages and cost an insert into every table: chDB's fixed cost per insert
+        kept the sink at about one core even at 100 events/s (benchmarks/RESULTS.md, issue #17).
+        """
+        limits = self._limits
+        polled: dict[TopicPartition, list[Any]] = {}
+        for partition, messages in self._consumer.poll(
+            timeout_ms=int(limits.max_wait_s * 1000), max_records=limits.max_batch
+        ).items():
+            polled[partition] = list(messages)
+        count = sum(len(messages) for messages in polled.values())
+        deadline = time.monotonic() + limits.max_wait_s
+        while count and count < limits.max_batch and not (stop is not None and stop.is_set()):
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                break
+            more = self._consumer.poll(timeout_ms=max(1, int(remaining * 1000)), max_records=limits.max_batch - count)
+            for partition, messages in more.items():
+                polled.setdefault(partition, []).extend(messages)
+                count += len(messages)
+        return polled
 
     def _land(self, batches: dict[str, list[_Row]], stop: threading.Event | None) -> dict[str, int] | None:
         """Insert every table's rows; rows ClickHouse refuses become dead letters. Rows landed per table, or None.

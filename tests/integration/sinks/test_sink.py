@@ -312,3 +312,42 @@ def test_an_outage_is_never_mistaken_for_refused_rows(
     assert clickhouse.query(f"SELECT count() FROM {db}.tickets FINAL").result_rows == [(10,)]
     assert clickhouse.query(f"SELECT count() FROM {db}.dead_letters").result_rows == [(0,)]
     assert sink.stats.rows_set_aside == 0 and sink.stats.insert_retries == 6
+
+
+class OneRecordPerPoll:
+    """The real consumer, handing out one record per poll: a steady trickle, as under a live stream."""
+
+    def __init__(self, consumer: KafkaConsumer) -> None:
+        self._consumer = consumer
+        self.polls = 0
+
+    def poll(self, timeout_ms: int = 0, max_records: int | None = None) -> Any:
+        self.polls += 1
+        return self._consumer.poll(timeout_ms=timeout_ms, max_records=1)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._consumer, name)
+
+
+def test_a_trickle_is_gathered_into_one_batch_for_up_to_max_wait(
+    kafka_bootstrap: str, prefix: str, clickhouse: Client, migrated_database: str
+) -> None:
+    """kafka-python's poll returns as soon as a record is there; one insert per table per trickled record
+    kept the sink at about a core at 100 events/s. The batch now fills for `max_wait_s`."""
+    send(kafka_bootstrap, topics.TICKETS.name(prefix), [orjson.dumps(ticket_fact(n)) for n in range(40)])
+    inserts: list[int] = []
+
+    def counted_insert(client: Client, table: str, rows: list[list[Any]], columns: list[str]) -> None:
+        inserts.append(len(rows))
+        client.insert(table, rows, column_names=columns)
+
+    sink = make_sink(kafka_bootstrap, prefix, clickhouse, migrated_database, insert=counted_insert)
+    sink._limits = SinkLimits(max_batch=25, max_wait_s=5.0)
+    trickle = OneRecordPerPoll(sink._consumer)
+    sink._consumer = trickle  # type: ignore[assignment]
+
+    drain(sink, 40)
+
+    assert inserts[:1] == [25], "the first batch filled to max_batch, one record per poll"
+    assert sum(inserts) == 40 and trickle.polls >= 40
+    assert clickhouse.query(f"SELECT count() FROM {migrated_database}.tickets FINAL").result_rows == [(40,)]
