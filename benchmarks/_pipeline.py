@@ -6,6 +6,9 @@ the INSERT of a `tickets` batch returns, every row in it is queryable (chDB inse
 no async_insert), so that moment minus the time the ticket's ending event was handed to the producer
 is the event-to-queryable latency of that ticket. Every 20th tickets batch one of its keys is read
 back at once with a SELECT, so the claim "queryable when the insert returns" is checked, not assumed.
+The sink's consumer is wrapped too: the Kafka timestamp of a ticket's row on the tickets topic is the
+moment the worker handed it to its producer, which splits each latency into the worker's part and the
+sink's. All stamps are wall-clock seconds (`time.time()`), as Kafka's timestamps are.
 """
 
 from __future__ import annotations
@@ -51,19 +54,43 @@ def ending_key(payload: bytes) -> tuple[str, str] | None:
 
 
 @dataclass
+class Sent:
+    """A ticket-ending event handed to the producer, and when the worker emitted the ticket's row after it."""
+
+    label: str
+    at: float
+    emitted_at: float | None = None
+
+
+CLOCK_SLACK_S = 0.002
+"""Kafka timestamps are whole milliseconds: a row emitted within this of the handoff still counts as after it."""
+
+
+@dataclass
 class Stamps:
-    """Send times of ticket-ending events and, once landed, each ticket's latency (seconds) per label."""
+    """Send times of ticket-ending events and, once landed, each ticket's latency (seconds) per label:
+    to queryable (`latencies`) and, of that, to the worker's output (`to_worker_output`)."""
 
     label: str = "warm-up"
-    sent: dict[tuple[str, str], tuple[str, float]] = field(default_factory=dict)
+    sent: dict[tuple[str, str], Sent] = field(default_factory=dict)
     latencies: dict[str, list[float]] = field(default_factory=dict)
+    to_worker_output: dict[str, list[float]] = field(default_factory=dict)
     checked: int = 0
+
+    def emit(self, key: tuple[str, str], at: float) -> None:
+        """The worker sent a row of ticket `key` at `at`: the first after the ending event's handoff counts."""
+        stamp = self.sent.get(key)
+        if stamp is not None and stamp.emitted_at is None and at >= stamp.at - CLOCK_SLACK_S:
+            stamp.emitted_at = at
 
     def land(self, keys: list[tuple[str, str]], at: float) -> None:
         for key in keys:
             stamp = self.sent.pop(key, None)
-            if stamp is not None:
-                self.latencies.setdefault(stamp[0], []).append(at - stamp[1])
+            if stamp is None:
+                continue
+            self.latencies.setdefault(stamp.label, []).append(at - stamp.at)
+            if stamp.emitted_at is not None:
+                self.to_worker_output.setdefault(stamp.label, []).append(max(0.0, stamp.emitted_at - stamp.at))
 
 
 class PacedProducer:
@@ -85,7 +112,7 @@ class PacedProducer:
             for record in itertools.islice(self._records, max(due, 0)):
                 key = ending_key(record.payload)
                 if key is not None:
-                    self._stamps.sent[key] = (self._stamps.label, time.perf_counter())
+                    self._stamps.sent[key] = Sent(self._stamps.label, time.time())
                 self._publisher.publish(record.payload, str(self.sent))
                 self.sent += 1
             time.sleep(0.01)
@@ -94,6 +121,27 @@ class PacedProducer:
 
     def close(self) -> None:
         self._publisher.close()
+
+
+class EmitStampingConsumer:
+    """The sink's Kafka consumer, noting the Kafka timestamp of every tickets record it polls."""
+
+    def __init__(self, consumer: Any, stamps: Stamps) -> None:
+        self._consumer = consumer
+        self._stamps = stamps
+
+    def poll(self, *args: Any, **kwargs: Any) -> Any:
+        polled = self._consumer.poll(*args, **kwargs)
+        for partition, records in polled.items():
+            if not partition.topic.endswith(".tickets"):
+                continue
+            for record in records:
+                office, _, ticket = bytes(record.key or b"").decode().partition("|")
+                self._stamps.emit((office, ticket), record.timestamp / 1000)
+        return polled
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._consumer, name)
 
 
 class SinkThread(threading.Thread):
@@ -107,7 +155,7 @@ class SinkThread(threading.Thread):
         self._batches = 0
         self.stop_event = threading.Event()
         self.error: BaseException | None = None
-        consumer = sink_consumer(settings)
+        consumer = EmitStampingConsumer(sink_consumer(settings), stamps)
         routes = default_routes(settings.topic_prefix, EventValidator(load_catalog()), PrivacyFilter(KEY.encode()))
         limits = SinkLimits(settings.sink_max_batch, settings.sink_max_wait_s)
         self.sink = ClickHouseSink(consumer, client, database, routes, limits, insert=self._insert)
@@ -124,7 +172,7 @@ class SinkThread(threading.Thread):
         client.insert(table, rows, column_names=columns)
         if not table.endswith(".tickets"):
             return
-        at = time.perf_counter()
+        at = time.time()
         office, ticket = columns.index("office_id"), columns.index("ticket_id")
         self._stamps.land([(str(row[office]), str(row[ticket])) for row in rows], at)
         self._batches += 1

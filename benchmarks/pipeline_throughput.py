@@ -85,16 +85,22 @@ def slope(points: list[tuple[float, float]]) -> float:
     return sum((t - mean_t) * (v - mean_v) for t, v in points) / spread
 
 
-def cpu_seconds(pids: list[int]) -> float:
-    """User + system CPU seconds of processes so far, from /proc (a process gone counts nothing)."""
-    total = 0.0
+def cpu_seconds(pids: list[int]) -> dict[int, float]:
+    """User + system CPU seconds of each process so far, from /proc (a process gone is left out)."""
+    seconds = {}
     for pid in pids:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    return total
+        seconds[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return seconds
+
+
+def cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU seconds used between two readings by the processes present at both (one that exited or
+    started in between, such as another run's broker shutting down, would count its whole life)."""
+    return sum(after[pid] - before[pid] for pid in before.keys() & after.keys())
 
 
 def stage_processes(pipeline: Pipeline) -> dict[str, list[int]]:
@@ -120,7 +126,7 @@ def run_stage(pipeline: Pipeline, rate: float, seconds: float) -> Stage:
         time.sleep(1.0)
     sender.join()
     elapsed = time.perf_counter() - started
-    cpu = {name: (cpu_seconds(pids) - cpu_before[name]) / elapsed for name, pids in processes.items()}
+    cpu = {name: cpu_used(cpu_before[name], cpu_seconds(pids)) / elapsed for name, pids in processes.items()}
     steady = [sample for sample in samples if sample.at - started >= 3.0] or samples
     last = samples[-1]
     return Stage(rate, sent_per_s[0], slope([(p.at, p.worker_done) for p in steady]),
@@ -142,22 +148,35 @@ def ramp(pipeline: Pipeline, start: float, step: float, seconds: float, max_rate
     return stages
 
 
-def latency_stage(pipeline: Pipeline, label: str, rate: float, seconds: float) -> tuple[float, list[float]]:
-    """Drain, offer `rate` with ticket endings stamped `label`, drain again; (sent/s, latencies in s)."""
+@dataclass(frozen=True)
+class LatencyStage:
+    """One latency stage: its label and rate, and per timed ticket the seconds to queryable and,
+    of those, to the worker's output on the tickets topic (the rest is the sink's part)."""
+
+    label: str
+    offered: float
+    sent_per_s: float
+    to_queryable: list[float]
+    to_worker_output: list[float]
+
+
+def latency_stage(pipeline: Pipeline, label: str, rate: float, seconds: float) -> LatencyStage:
+    """Drain, offer `rate` with ticket endings stamped `label`, drain again."""
     pipeline.drain(300)
     pipeline.stamps.label = label
     sent_per_s = pipeline.producer.offer(rate, seconds)
     pipeline.stamps.label = "after"
     pipeline.drain(300)
-    return sent_per_s, pipeline.stamps.latencies.get(label, [])
+    to_queryable = pipeline.stamps.latencies.get(label, [])
+    return LatencyStage(label, rate, sent_per_s, to_queryable, pipeline.stamps.to_worker_output.get(label, []))
 
 
 def quantile(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[round(q * 100) - 1]
 
 
-def run_pantau(args: argparse.Namespace, bootstrap: str, client: Client, folder: Path) -> tuple[list[Stage], list[
-        tuple[str, float, float, list[float]]]]:
+def run_pantau(args: argparse.Namespace, bootstrap: str, client: Client, folder: Path) -> tuple[list[Stage],
+                                                                                              list[LatencyStage]]:
     """The ramp and the latency stages on fresh topics; the worker and sink stopped afterwards."""
     prefix = f"benchpipe{uuid.uuid4().hex[:6]}"
     settings = PantauSettings(kafka_bootstrap=bootstrap, topic_prefix=prefix, stream_guarantee=args.guarantee,
@@ -174,10 +193,9 @@ def run_pantau(args: argparse.Namespace, bootstrap: str, client: Client, folder:
         print(f"sustained {sustained:,.0f} events/s; draining", flush=True)
         latencies = []
         for share in (0.25, 0.5, 0.75):
-            label = f"{share:.0%}"
-            sent_per_s, values = latency_stage(pipeline, label, share * sustained, args.latency_s)
-            latencies.append((label, share * sustained, sent_per_s, values))
-            print(f"  {label}: {len(values):,} tickets timed", flush=True)
+            stage = latency_stage(pipeline, f"{share:.0%}", share * sustained, args.latency_s)
+            latencies.append(stage)
+            print(f"  {stage.label}: {len(stage.to_queryable):,} tickets timed", flush=True)
         print(f"read-back checks passed: {pipeline.stamps.checked}")
     finally:
         pipeline.stop()
@@ -192,7 +210,14 @@ def run_ceiling(bootstrap: str, client: Client, count: int) -> float:
     return count / ceiling.end_to_end(bootstrap, client, records, 5000)
 
 
-def print_results(stages: list[Stage], latencies: list[tuple[str, float, float, list[float]]],
+def worker_part(values: list[float]) -> tuple[float | str, float | str]:
+    """p50 and p99 in ms of the worker's part, or "-" when too few rows were stamped."""
+    if len(values) < 2:
+        return "-", "-"
+    return 1000 * quantile(values, 0.5), 1000 * quantile(values, 0.99)
+
+
+def print_results(stages: list[Stage], latencies: list[LatencyStage],
                   ceiling_rate: float, peer_rate: float | None, guarantee: str) -> None:
     sustained = max(stage.end_to_end for stage in stages)
     best = max(stages, key=lambda stage: stage.end_to_end)
@@ -203,9 +228,13 @@ def print_results(stages: list[Stage], latencies: list[tuple[str, float, float, 
                   "yes" if s.saturated else "no", f"{s.cpu['worker']:.2f}", f"{s.cpu['producer+sink']:.2f}",
                   f"{s.cpu['broker']:.2f}") for s in stages])
     print(f"\nsustained end to end: {sustained:,.0f} events/s (worker {best.worker_per_s:,.0f}/s in that stage)\n")
-    print_table(("load", "offered/s", "sent/s", "tickets", "p50 ms", "p90 ms", "p99 ms", "max ms"),
-                [(label, rate, sent, len(v), 1000 * quantile(v, 0.5), 1000 * quantile(v, 0.9),
-                  1000 * quantile(v, 0.99), 1000 * max(v)) for label, rate, sent, v in latencies if len(v) > 1])
+    print("event to queryable, and of it the part to the worker's output (its row on the tickets topic):")
+    print_table(("load", "offered/s", "sent/s", "tickets", "p50 ms", "p90 ms", "p99 ms", "max ms",
+                 "to worker output: p50 ms", "p99 ms"),
+                [(s.label, s.offered, s.sent_per_s, len(s.to_queryable), 1000 * quantile(s.to_queryable, 0.5),
+                  1000 * quantile(s.to_queryable, 0.9), 1000 * quantile(s.to_queryable, 0.99),
+                  1000 * max(s.to_queryable), *worker_part(s.to_worker_output))
+                 for s in latencies if len(s.to_queryable) > 1])
     print()
     rows: list[tuple[str, float, str]] = [
         ("Pantau end to end", sustained, "-"),

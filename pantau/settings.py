@@ -119,6 +119,13 @@ class PantauSettings(BaseSettings):
         gt=0,
         description="Longest the worker waits to fill a batch before processing what it has (adds to latency).",
     )
+    stream_gc_freeze: bool = Field(
+        default=True,
+        description=(
+            "Freeze the Python cycle collector's generations once a second, so its full collections do not walk "
+            "the whole state and pause the worker for longer as it grows (streams/gc_policy.py)."
+        ),
+    )
     stream_offset_guard_s: float = Field(
         default=5.0, gt=0, description="How often the worker looks for messages Faust skipped after a rebalance."
     )

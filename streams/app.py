@@ -36,6 +36,7 @@ from streams.faust_workarounds import (
     install_commit_drain,
     stop_uncommitted,
 )
+from streams.gc_policy import CollectorPolicy
 from streams.options import worker_datadir
 from streams.processor import EventProcessor, StreamOptions
 from streams.task_dump import describe_faust_consumer, install_task_dump
@@ -154,6 +155,7 @@ def create_app(settings: PantauSettings, catalog: Catalog, nik_key: bytes) -> fa
     # The agent's batch and a flush on revocation must not interleave their changelog messages (a
     # checkpoint's chunks stay together, a flush covers only whole batches).
     state_lock = asyncio.Lock()
+    collector = CollectorPolicy(settings.stream_gc_freeze)
 
     @app.agent(events_topic)
     async def process_events(stream: Any) -> None:
@@ -166,6 +168,7 @@ def create_app(settings: PantauSettings, catalog: Catalog, nik_key: bytes) -> fa
                 stop_uncommitted(failed.position)
             except Exception:
                 stop_uncommitted("a batch of the events topic")
+            collector.tick()
 
     @app.on_partitions_revoked.connect  # type: ignore[arg-type]
     async def on_revoked(sender: Any, revoked: set[TP], **_: Any) -> None:
