@@ -7,7 +7,8 @@ two ways, side by side in one run:
 - "as the worker runs it": batches of --batch events through streams/checkpoint.py's
   BatchCheckpointer over a DurableState whose changelog is discarded, so each batch pays what the
   worker pays besides Kafka: processing, coalescing, encoding the outputs, and one checkpoint
-  (the keys the batch changed, encoded once: streams/typed_state.py);
+  (the keys the batch changed, encoded once: streams/typed_state.py), with the worker's collector
+  policy (streams/gc_policy.py: `gc.freeze()` after a batch, at most once a second; undone after);
 - "per event on dicts": `process` alone on plain dict stores, nothing ever encoded durable (what
   tests/dashboards/seeded_week.py does); the difference is the checkpoint's and the outputs' cost.
 The first figure, set beside the worker's (worker_throughput.py), splits a worker's cost into
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import gc
 import io
 import pstats
 import time
@@ -29,6 +31,7 @@ from pantau.catalog import load_catalog
 from producers.simulator import SimulatedRecord
 from streams.checkpoint import BatchCheckpointer, Message
 from streams.durable_state import DurableState
+from streams.gc_policy import CollectorPolicy
 from streams.processor import EventProcessor, Stores
 
 
@@ -68,6 +71,7 @@ def process_in_batches(records: list[SimulatedRecord], batch: int) -> tuple[floa
     messages = [
         Message(offset, record.occurred_at.timestamp() * 1000, record.payload) for offset, record in enumerate(records)
     ]
+    collector = CollectorPolicy(freeze=True)
     sent = 0
     started = time.perf_counter()
     for number, first in enumerate(range(0, len(messages), batch)):
@@ -76,7 +80,10 @@ def process_in_batches(records: list[SimulatedRecord], batch: int) -> tuple[floa
         checkpointer.sent(0, chunk[-1].offset)
         if number % 20 == 19:
             checkpointer.seal(checkpointer.flush_values())
-    return time.perf_counter() - started, sent, changelog
+        collector.tick()
+    elapsed = time.perf_counter() - started
+    gc.unfreeze()  # the per-event figure runs with CPython's collector as it is
+    return elapsed, sent, changelog
 
 
 def main() -> None:
