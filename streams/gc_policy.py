@@ -4,9 +4,9 @@ The worker's state is millions of small container objects (every live ticket, an
 until the late horizon, as typed objects), long-lived and without reference cycles: they are freed
 by reference counting when a ticket expires. CPython's full collection walks every tracked object
 nonetheless, and it runs each time the objects promoted since the last one reach a quarter of the
-rest, so its pause grows with the state: 0.07 s at 145,000 tracked objects, 0.41 s at 530,000 in a
-pipeline run, and far more over a month of offices (benchmarks/gc_pauses.py, benchmarks/RESULTS.md).
-Every partition of the worker stalls for that long, at once.
+rest, so its pause grows with the state: 0.07 s at 145,000 tracked objects and 0.41 s at 530,000 in
+a pipeline run, 0.92 s at 1.2 million in benchmarks/gc_pauses.py (benchmarks/RESULTS.md). Every
+partition of the worker stalls for that long, at once.
 
 `gc.freeze()` moves every tracked object to the permanent generation, which no collection walks; it
 is a constant-time list splice. Doing it once a second leaves the collector only what was allocated
