@@ -134,6 +134,20 @@ def produce(bootstrap: str, topic: str, records: Sequence[SimulatedRecord]) -> f
     return elapsed
 
 
+def cpu_s(pid: int) -> float:
+    """User + system CPU seconds of a running process (all its threads), from /proc/<pid>/stat."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # proc(5) fields 14, 15: utime, stime
+
+
+def rss_mib(pid: int) -> float:
+    """VmRSS of a process (resident set, all its threads), from /proc."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no VmRSS for pid {pid}")
+
+
 def machine() -> str:
     """One line naming the machine, for the record of a figure."""
     model = platform.processor() or platform.machine()

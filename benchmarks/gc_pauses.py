@@ -23,13 +23,13 @@ import argparse
 import gc
 import itertools
 import json
+import os
 import subprocess
 import sys
 import time
-from pathlib import Path
 from typing import Any
 
-from _common import machine, print_table, simulated_stream
+from _common import machine, print_table, rss_mib, simulated_stream
 from profile_processor import DiscardedChangelog, new_processor
 
 from streams.checkpoint import BatchCheckpointer, Message
@@ -51,13 +51,6 @@ class PauseLog:
             self._started = time.perf_counter()
         else:
             self.pauses[info["generation"]].append(time.perf_counter() - self._started)
-
-
-def rss_mib() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def run_mode(mode: str, events: int, offices: int, batch: int) -> dict[str, Any]:
@@ -86,7 +79,7 @@ def run_mode(mode: str, events: int, offices: int, batch: int) -> dict[str, Any]
         "pauses": {str(generation): values for generation, values in log.pauses.items()},
         "tracked": len(gc.get_objects()),
         "frozen": gc.get_freeze_count(),
-        "rss_mib": rss_mib(),
+        "rss_mib": rss_mib(os.getpid()),
     }
 
 

@@ -38,6 +38,7 @@ import ceiling
 import quix_peer
 from _common import (
     configured_bootstrap,
+    cpu_s,
     kafka,
     machine,
     print_table,
@@ -86,14 +87,13 @@ def slope(points: list[tuple[float, float]]) -> float:
 
 
 def cpu_seconds(pids: list[int]) -> dict[int, float]:
-    """User + system CPU seconds of each process so far, from /proc (a process gone is left out)."""
+    """User + system CPU seconds of each process so far (a process gone is left out)."""
     seconds = {}
     for pid in pids:
         try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            seconds[pid] = cpu_s(pid)
         except OSError:
             continue
-        seconds[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     return seconds
 
 

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from _common import PARTITIONS, START, configured_bootstrap, kafka, machine, print_table, worker_topics
+from _common import PARTITIONS, START, configured_bootstrap, cpu_s, kafka, machine, print_table, worker_topics
 
 from pantau.catalog import Catalog, load_catalog
 from pantau.contract import EventValidator
@@ -47,14 +47,6 @@ from pantau.settings import PantauSettings
 from producers.publisher import EventPublisher, create_producer
 from producers.simulator import SimulatedRecord, SimulationOptions, simulate
 from streams.app import app_id
-
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def cpu_s(pid: int) -> float:
-    """User + system CPU seconds of a running process (all its threads), from /proc/<pid>/stat."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
-    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # fields 14 and 15 of proc(5): utime, stime
 
 
 @dataclass(frozen=True)

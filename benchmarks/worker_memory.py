@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from _common import START, configured_bootstrap, kafka, machine, print_table, worker_topics
+from _common import START, configured_bootstrap, kafka, machine, print_table, rss_mib, worker_topics
 from simulator_throughput import scaled_catalog
 
 from pantau.catalog import Catalog, load_catalog
@@ -54,14 +54,6 @@ class Sample:
     committed: int
     day: date | None
     rss_mib: float
-
-
-def rss_mib(pid: int) -> float:
-    """VmRSS of a process (resident set, all its threads), from /proc."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    raise RuntimeError(f"no VmRSS for pid {pid}")
 
 
 def write_catalog(catalog: Catalog, path: Path) -> Path:
